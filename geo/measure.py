@@ -1,0 +1,46 @@
+"""Area and length measurement on the ellipsoid's behalf, never in degrees.
+
+Areas are computed in the Albers equal-area projection for China (:data:`geo.crs.ALBERS_CHINA`),
+whose scale error over Sichuan–Chongqing is well under 0.1 %. Lengths are geodesic on the WGS84
+ellipsoid (pyproj.Geod), which is exact for any extent.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from geo.crs import ALBERS_CHINA, ensure_crs
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def area_km2(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Area of each geometry in km², measured in an equal-area projection.
+
+    Raises
+    ------
+    geo.errors.CRSError
+        If the frame has no CRS.
+    """
+    projected = ensure_crs(frame, ALBERS_CHINA)
+    geoms = projected.geometry if isinstance(projected, gpd.GeoDataFrame) else projected
+    return pd.Series(geoms.area.to_numpy() / 1e6, index=frame.index)
+
+
+def length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Geodesic length of each (multi)line in km on the WGS84 ellipsoid; 0 for points."""
+    lonlat = ensure_crs(frame, "EPSG:4326")
+    geoms = lonlat.geometry if isinstance(lonlat, gpd.GeoDataFrame) else lonlat
+    values = [
+        _GEOD.geometry_length(g) / 1000.0 if g is not None and not g.is_empty else np.nan
+        for g in geoms
+    ]
+    return pd.Series(values, index=frame.index)
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic distance in metres between two WGS84 points."""
+    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])

@@ -1,0 +1,28 @@
+"""Layers of the atlas: one module per layer, each with ``SPEC`` and ``build()``.
+
+The registry below is explicit on purpose (grep-able, no auto-discovery). Importing this package
+reads no data and imports neither FastAPI nor Folium.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: layer id → module path, in catalogue order (base layers first).
+REGISTRY: dict[str, str] = {
+    "provinces": "layers.provinces",
+    "cities": "layers.cities",
+    "counties": "layers.counties",
+    "economic_circle": "layers.economic_circle",
+    "zones": "layers.zones",
+}
+
+
+def layer_module(layer_id: str) -> ModuleType:
+    """The module of a registered layer."""
+    from layers.errors import UnknownLayerError
+
+    if layer_id not in REGISTRY:
+        raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(REGISTRY)}")
+    return importlib.import_module(REGISTRY[layer_id])

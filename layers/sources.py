@@ -1,0 +1,132 @@
+"""The planning documents we cite, citations, and the check that every quote is verbatim.
+
+Seed texts are not part of the package: the app runs on the curated data alone, and only
+``python -m layers check`` reads the seeds (``../shared/seeds`` by default, or ``--seeds DIR``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field as PField
+
+from layers.datafiles import DATA_DIR, load_rows
+
+MAX_QUOTE_CHARS = 120
+_WHITESPACE = re.compile(r"\s+")
+
+
+class Citation(BaseModel):
+    """A short verbatim quote from a seed document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    seed: str = PField(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
+    doc: str
+    quote: str = PField(min_length=2, max_length=MAX_QUOTE_CHARS)
+
+
+class DocumentCopy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: str
+    lines: tuple[int, int]
+
+
+class Document(BaseModel):
+    """A planning document: key, titles, issuing date and where its text lies in the seeds."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    title_zh: str
+    title_en: str
+    date: str | None = PField(default=None, pattern=r"^\d{4}(-\d{2}){0,2}$")
+    copies: list[DocumentCopy]
+
+
+@cache
+def documents() -> dict[str, Document]:
+    """All registered documents by key (``layers/data/documents.yaml``)."""
+    rows = load_rows(DATA_DIR / "documents.yaml", Document, layer="documents")
+    return {d.key: d for d in rows}
+
+
+def document_date(key: str) -> str | None:
+    """The issuing date of a document, ``YYYY-MM-DD`` or shorter, or None if the text gives none."""
+    return documents()[key].date
+
+
+def squash(text: str) -> str:
+    """Normalise for quote matching: remove all whitespace (PDF line breaks fall mid-sentence)."""
+    return _WHITESPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class CitationProblem:
+    """A citation that does not check out."""
+
+    where: str
+    citation: Citation
+    reason: str
+
+
+class SeedLibrary:
+    """Seed texts, read once, with the squashed text of each document copy."""
+
+    def __init__(self, seeds_dir: Path):
+        self.seeds_dir = Path(seeds_dir)
+        if not self.seeds_dir.is_dir():
+            raise FileNotFoundError(f"seed directory not found: {self.seeds_dir}")
+        self._lines: dict[str, list[str]] = {}
+        self._docs: dict[tuple[str, str], str] = {}
+
+    def lines(self, seed: str) -> list[str]:
+        if seed not in self._lines:
+            path = self.seeds_dir / seed
+            if not path.is_file():
+                raise FileNotFoundError(f"seed file not found: {path}")
+            self._lines[seed] = path.read_text(encoding="utf-8").split("\n")
+        return self._lines[seed]
+
+    def document_text(self, seed: str, doc: str) -> str:
+        """Squashed text of document ``doc`` as it appears in ``seed``."""
+        key = (seed, doc)
+        if key not in self._docs:
+            document = documents().get(doc)
+            if document is None:
+                raise KeyError(f"unknown document key {doc!r}")
+            spans = [c.lines for c in document.copies if c.seed == seed]
+            if not spans:
+                raise KeyError(f"document {doc!r} has no copy in seed {seed}")
+            start, end = spans[0]
+            self._docs[key] = squash("".join(self.lines(seed)[start - 1 : end]))
+        return self._docs[key]
+
+    def check(self, citation: Citation) -> str | None:
+        """Return why ``citation`` fails, or None when its quote is found in its document."""
+        try:
+            text = self.document_text(citation.seed, citation.doc)
+        except (KeyError, FileNotFoundError) as exc:
+            return str(exc).strip("'\"")
+        if squash(citation.quote) not in text:
+            return "quote not found verbatim in the document (whitespace ignored)"
+        return None
+
+
+def citation_dicts(citations) -> list[dict]:
+    """Citations as JSON-ready dicts, with the cited document's title and date added."""
+    docs = documents()
+    out = []
+    for c in citations:
+        d = docs.get(c.doc)
+        out.append(
+            {
+                "seed": c.seed,
+                "doc": c.doc,
+                "doc_title_zh": d.title_zh if d else None,
+                "doc_date": d.date if d else None,
+                "quote": c.quote,
+            }
+        )
+    return out

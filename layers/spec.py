@@ -1,0 +1,182 @@
+"""Layer specifications and the one validator every built layer passes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from layers.errors import LayerDataError
+
+#: Python types accepted for each declared field type (None is always accepted: null).
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+GEOMETRY_FAMILIES: dict[str, set[str]] = {
+    "Polygon": {"Polygon", "MultiPolygon"},
+    "LineString": {"LineString", "MultiLineString"},
+    "Point": {"Point", "MultiPoint"},
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a layer's features."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"field {self.name}: unknown type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A dataset a layer is built from: where it comes from, its licence and its datum."""
+
+    name: str
+    provider: str
+    licence: str
+    datum: str
+    url: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a layer is: identity, titles, geometry type, typed fields and data sources."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    description: str
+    geometry_type: str
+    fields: tuple[Field, ...]
+    data_sources: tuple[DataSource, ...] = field(default=())
+
+    @property
+    def field_names(self) -> list[str]:
+        """Property names in declared order."""
+        return [f.name for f in self.fields]
+
+    def as_dict(self) -> dict:
+        """A JSON-ready description for catalogues."""
+        return {
+            "id": self.id,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "description": self.description,
+            "geometry_type": self.geometry_type,
+            "fields": [
+                {"name": f.name, "type": f.type, "description": f.description} for f in self.fields
+            ],
+            "data_sources": [
+                {
+                    "name": s.name,
+                    "provider": s.provider,
+                    "licence": s.licence,
+                    "datum": s.datum,
+                    "url": s.url,
+                    "notes": s.notes,
+                }
+                for s in self.data_sources
+            ],
+        }
+
+
+#: Fields every layer carries (architecture note, "Feature properties").
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "Stable id, unique across layers", required=True),
+    Field("layer", "string", "Layer id", required=True),
+    Field("name_zh", "string", "Chinese name", required=True),
+    Field("name_en", "string", "English name: official where known, else pinyin", required=True),
+    Field("aliases", "array", "Other names the documents use; searched by q="),
+    Field("kind", "string", "Finer class within the layer"),
+    Field("sources", "array", "Citations: list of {seed, doc, quote}; quotes verbatim from the seed"),
+    Field(
+        "geometry_quality",
+        "string",
+        "administrative (from boundaries), surveyed, schematic (through named places) or approximate",
+        required=True,
+    ),
+)
+
+GEOMETRY_QUALITIES = {"administrative", "surveyed", "schematic", "approximate"}
+
+
+def _is_of(value, allowed: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and bool not in allowed:
+        return False  # bool is an int subclass; a boolean is not a number here
+    return isinstance(value, allowed)
+
+
+def validate_frame(frame: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame:
+    """Check a built layer against its spec; return it unchanged or raise :class:`LayerDataError`.
+
+    Rules: columns equal the declared fields plus ``geometry``; CRS is EPSG:4326; ids unique and
+    non-null; required fields non-null; every value of the declared type; geometry non-empty,
+    valid and of the declared family; ``geometry_quality`` from the allowed set.
+    """
+    def fail(rule: str, row=None):
+        raise LayerDataError(spec.id, rule, row=row)
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        fail("build() did not return a GeoDataFrame")
+    if frame.crs is None or CRS.from_user_input(frame.crs) != CRS.from_epsg(4326):
+        fail(f"CRS must be EPSG:4326, got {frame.crs}")
+    expected = spec.field_names + ["geometry"]
+    if list(frame.columns) != expected:
+        missing = [c for c in expected if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in expected]
+        fail(f"columns differ from spec: missing {missing}, unexpected {extra} (order must follow the spec)")
+    if frame["id"].isna().any():
+        fail("null id")
+    dup = frame["id"][frame["id"].duplicated()].tolist()
+    if dup:
+        fail(f"duplicate ids {dup[:5]}")
+    if (frame["layer"] != spec.id).any():
+        fail("column 'layer' must equal the layer id")
+    for fld in spec.fields:
+        allowed = FIELD_TYPES[fld.type]
+        for fid, value in zip(frame["id"], frame[fld.name]):
+            if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+                if fld.required:
+                    fail(f"field {fld.name} is required but null", row=fid)
+                continue
+            if not _is_of(value, allowed):
+                fail(f"field {fld.name} must be {fld.type}, got {type(value).__name__}: {str(value)[:60]}", row=fid)
+    bad_quality = set(frame["geometry_quality"]) - GEOMETRY_QUALITIES
+    if bad_quality:
+        fail(f"geometry_quality values {sorted(bad_quality)} not in {sorted(GEOMETRY_QUALITIES)}")
+    geoms = frame.geometry.to_numpy()
+    family = GEOMETRY_FAMILIES[spec.geometry_type]
+    for fid, geom in zip(frame["id"], geoms):
+        if geom is None or geom.is_empty:
+            fail("empty geometry", row=fid)
+        if geom.geom_type not in family:
+            fail(f"geometry {geom.geom_type} is not a {spec.geometry_type}", row=fid)
+        if not shapely.is_valid(geom):
+            fail(f"invalid geometry: {shapely.is_valid_reason(geom)}", row=fid)
+    return frame
+
+
+def frame_from_records(records: list[dict], geometries, spec: LayerSpec) -> gpd.GeoDataFrame:
+    """A layer frame in spec column order whose property columns keep Python values (object dtype).
+
+    Pandas would otherwise turn an integer column holding a null into floats, and NaN into
+    properties; every build() goes through here so exports see ints, None and lists as built.
+    """
+    data = {name: pd.Series([r.get(name) for r in records], dtype=object) for name in spec.field_names}
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(list(geometries), crs="EPSG:4326"), crs="EPSG:4326")
