@@ -1,0 +1,1 @@
+"""The atlas web service: FastAPI app factory, GeoJSON API, downloads and map pages."""

@@ -1,0 +1,83 @@
+"""The app factory: settings and catalog in, FastAPI app out."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import register_error_handlers
+from api.routes import features, layers, pages
+from api.routes.layers import ResponseCache
+from api.settings import Settings
+from layers.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def _static_version() -> str:
+    digest = hashlib.sha256()
+    for name in ("atlas.js", "atlas.css"):
+        path = STATIC_DIR / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def create_app(settings: Settings | None = None, catalog: Catalog | None = None) -> FastAPI:
+    """Build the application.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Defaults to ``Settings()`` read from ``ATLAS_*`` environment variables.
+    catalog : Catalog, optional
+        An unloaded or loaded catalog; defaults to every registered layer. It is loaded at
+        start-up (lifespan), so bad data shows before the first request, and a layer that fails
+        is reported while the others serve.
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        cat = catalog or Catalog()
+        if not cat.layers and not cat.errors:
+            cat.load()
+        for layer_id, err in cat.errors.items():
+            log.error("layer %s unavailable: %s", layer_id, err)
+        app.state.catalog = cat
+        yield
+
+    app = FastAPI(
+        title="Chengyu Atlas API",
+        description="Planning map of the Chengdu–Chongqing Economic Circle: layers as GeoJSON, downloads, maps.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.response_cache = ResponseCache()
+    app.state.map_html = None
+    app.state.static_version = _static_version()
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
+    register_error_handlers(app)
+    app.include_router(layers.router)
+    app.include_router(features.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/health", tags=["meta"], summary="Liveness and layer status")
+    def health() -> dict:
+        cat = app.state.catalog
+        return {"status": "ok" if not cat.errors else "degraded", "layers": len(cat.layers), "errors": cat.errors}
+
+    return app

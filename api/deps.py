@@ -1,0 +1,64 @@
+"""Request parsing as dependencies: layer lookup, bbox, text query, zoom, download format."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Path, Query, Request
+
+from api.errors import BadParameter
+from geo.bbox import BBox, parse_bbox
+from layers.catalog import Catalog, Layer
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The catalog loaded at start-up."""
+    return request.app.state.catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def get_layer(catalog: CatalogDep, layer_id: Annotated[str, Path(max_length=64, description="Layer id")]) -> Layer:
+    """The built layer named in the path, or 404/503."""
+    return catalog.get(layer_id)
+
+
+LayerDep = Annotated[Layer, Depends(get_layer)]
+
+
+def get_bbox(
+    bbox: Annotated[
+        str | None,
+        Query(max_length=200, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)", examples=["106,29,107.5,30.5"]),
+    ] = None,
+) -> BBox | None:
+    """Parsed bbox, or None; bad boxes raise GeoError → 400 with the reason."""
+    return parse_bbox(bbox) if bbox is not None else None
+
+
+BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
+
+
+def get_q(
+    request: Request,
+    q: Annotated[str | None, Query(description="Text search in Chinese, pinyin, English or aliases")] = None,
+) -> str | None:
+    """Text query, length-limited by settings."""
+    if q is None:
+        return None
+    limit = request.app.state.settings.max_q_length
+    if len(q) > limit:
+        raise BadParameter(f"q is {len(q)} characters long; the limit is {limit}")
+    q = q.strip()
+    return q or None
+
+
+QDep = Annotated[str | None, Depends(get_q)]
+
+ZoomDep = Annotated[
+    int | None,
+    Query(ge=0, le=18, description="Map zoom level: geometry simplified to about one pixel at that zoom"),
+]
+
+DownloadFormat = Literal["geojson", "gpkg", "csv"]

@@ -1,0 +1,124 @@
+"""/api/layers: the catalogue, each layer as GeoJSON with filters, and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import BBoxDep, CatalogDep, DownloadFormat, LayerDep, QDep, ZoomDep
+from api.errors import ConversionError
+from api.writers import WRITERS
+from geo.geojson import dumps, feature_collection
+from layers.catalog import Layer
+
+router = APIRouter(prefix="/api", tags=["layers"])
+
+GEOJSON = "application/geo+json"
+_CACHE_SIZE = 512
+
+
+class ResponseCache:
+    """Serialised bodies by (layer version, parameters): a repeated request does no work."""
+
+    def __init__(self, size: int = _CACHE_SIZE):
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+
+    def get_or_make(self, key: tuple, make) -> tuple[bytes, str]:
+        if key in self._items:
+            self._items.move_to_end(key)
+            return self._items[key]
+        body = make()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        self._items[key] = (body, etag)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return body, etag
+
+
+def _layer_entry(request: Request, layer: Layer) -> dict:
+    spec = layer.spec
+    base = str(request.url_for("layer_geojson", layer_id=spec.id))
+    return spec.as_dict() | {
+        "feature_count": int(len(layer.frame)),
+        "bbox": layer.bbox,
+        "version": layer.version,
+        "status": "ok",
+        "links": {
+            "geojson": base,
+            "download": {fmt: f"{base}/download?format={fmt}" for fmt in WRITERS},
+        },
+    }
+
+
+@router.get("/layers", summary="Catalogue of layers")
+def list_layers(request: Request, catalog: CatalogDep) -> dict:
+    """Every layer with titles, geometry type, feature count, bbox, fields with meaning and data sources.
+
+    A layer that failed to build is listed with ``status: error`` and its error.
+    """
+    entries = []
+    for layer_id in catalog.ids:
+        if layer_id in catalog.layers:
+            entries.append(_layer_entry(request, catalog.layers[layer_id]))
+        else:
+            entries.append(catalog.spec(layer_id).as_dict() | {"status": "error", "error": catalog.errors.get(layer_id)})
+    return {"layers": entries}
+
+
+def _cached_response(request: Request, key: tuple, make, media_type: str, headers: dict | None = None) -> Response:
+    body, etag = request.app.state.response_cache.get_or_make(key, make)
+    headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get(
+    "/layers/{layer_id}",
+    name="layer_geojson",
+    summary="A layer as RFC 7946 GeoJSON",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def layer_geojson(
+    request: Request, catalog: CatalogDep, layer: LayerDep, bbox: BBoxDep, q: QDep, zoom: ZoomDep = None
+) -> Response:
+    """Features of the layer, optionally filtered by ``bbox`` and ``q`` and simplified for ``zoom``."""
+    key = ("geojson", layer.spec.id, layer.version, bbox, q, zoom)
+
+    def make() -> bytes:
+        selected = catalog.query(layer.spec.id, bbox=bbox, q=q)
+        frame = catalog.frame_at_zoom(layer.spec.id, zoom).loc[selected.index]
+        return dumps(feature_collection(frame, numberMatched=len(frame), numberReturned=len(frame)))
+
+    return _cached_response(request, key, make, GEOJSON)
+
+
+@router.get("/layers/{layer_id}/download", summary="Download a layer", response_class=Response)
+def download_layer(
+    request: Request,
+    catalog: CatalogDep,
+    layer: LayerDep,
+    bbox: BBoxDep,
+    q: QDep,
+    format: Annotated[DownloadFormat, Query(description="geojson, gpkg or csv")] = "geojson",
+) -> Response:
+    """The layer (filtered by ``bbox``/``q`` if given) as a file, full resolution."""
+    writer = WRITERS[format]
+    key = ("download", layer.spec.id, layer.version, bbox, q, format)
+
+    def make() -> bytes:
+        frame = catalog.query(layer.spec.id, bbox=bbox, q=q)
+        try:
+            return writer.write(frame, layer.spec.id)
+        except Exception as exc:  # never send a truncated file
+            raise ConversionError(f"could not write {layer.spec.id} as {format}: {exc}") from exc
+
+    filename = f"chengyu-atlas-{layer.spec.id}.{writer.extension}"
+    return _cached_response(
+        request, key, make, writer.media_type, {"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

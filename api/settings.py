@@ -1,0 +1,37 @@
+"""Settings in one place, read from the environment with the ``ATLAS_`` prefix."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Service settings.
+
+    Every field can be set from the environment, e.g. ``ATLAS_BASEMAP_URL``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ATLAS_", extra="ignore")
+
+    title: str = "Chengyu Atlas 成渝规划地图"
+    #: Optional online basemap (XYZ template). Off by default: the atlas renders with no network.
+    basemap_url: str | None = None
+    basemap_attribution: str = ""
+    #: Datum of the basemap tiles. Tiles on GCJ-02 (Amap, Tencent) would draw everything ~500 m off,
+    #: so only WGS84/CGCS2000 tiles are accepted.
+    basemap_datum: str = "WGS84"
+    max_q_length: int = Field(200, ge=1, le=10_000)
+    default_map_zoom: int = Field(7, ge=0, le=18)
+    cors_origins: list[str] = []
+
+    @model_validator(mode="after")
+    def _check_basemap(self) -> Settings:
+        if self.basemap_datum.upper() not in {"WGS84", "CGCS2000"}:
+            raise ValueError(
+                f"ATLAS_BASEMAP_DATUM={self.basemap_datum!r}: only WGS84 or CGCS2000 tiles line up with the "
+                "atlas layers; GCJ-02 tiles (Amap, Tencent) are ~500 m off"
+            )
+        if self.basemap_url and not self.basemap_url.startswith(("http://", "https://", "/")):
+            raise ValueError("ATLAS_BASEMAP_URL must be an http(s) URL template or a path on this server")
+        return self

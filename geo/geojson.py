@@ -1,0 +1,80 @@
+"""RFC 7946 GeoJSON from GeoDataFrames.
+
+Output rules: longitude/latitude (the frame must be EPSG:4326), polygons wound by the right-hand
+rule (exterior counter-clockwise), coordinates rounded to 6 decimals (about 0.1 m), no ``crs``
+member, ``id`` on each feature, list/dict properties as JSON arrays/objects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.crs import ensure_crs
+
+COORDINATE_DECIMALS = 6
+
+
+def _round(coords: np.ndarray) -> np.ndarray:
+    return np.round(coords, COORDINATE_DECIMALS)
+
+
+def rfc7946_geometries(geoms: np.ndarray) -> np.ndarray:
+    """Orient polygons counter-clockwise (exterior) and round coordinates to 6 decimals."""
+    oriented = shapely.orient_polygons(geoms, exterior_cw=False)
+    return shapely.transform(oriented, _round)
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy scalars, NaN and nested containers into JSON-safe Python values."""
+    if value is None:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def features(frame: gpd.GeoDataFrame, id_field: str = "id") -> list[dict]:
+    """GeoJSON Feature dicts for every row of ``frame``."""
+    frame = ensure_crs(frame, "EPSG:4326")
+    geoms = rfc7946_geometries(frame.geometry.to_numpy())
+    geo_json = shapely.to_geojson(geoms)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    out = []
+    for i, row in enumerate(frame[columns].itertuples(index=False, name=None)):
+        props = {c: jsonable(v) for c, v in zip(columns, row)}
+        out.append(
+            {
+                "type": "Feature",
+                "id": props.get(id_field),
+                "geometry": json.loads(geo_json[i]) if geo_json[i] is not None else None,
+                "properties": props,
+            }
+        )
+    return out
+
+
+def feature_collection(frame: gpd.GeoDataFrame, id_field: str = "id", **members: Any) -> dict:
+    """A FeatureCollection dict; extra top-level ``members`` (e.g. numberMatched) are added."""
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features(frame, id_field)}
+    fc.update(members)
+    return fc
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON (Chinese text unescaped)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")

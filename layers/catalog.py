@@ -1,0 +1,180 @@
+"""The catalog: every registered layer built once, validated, cached and queryable.
+
+A layer that fails to build is kept out of service with its error, and the others still serve:
+``Catalog.errors`` says which and why. Query functions (bbox, text search) live here so that the
+API only parses parameters and formats responses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.bbox import BBox
+from geo.simplify import simplify_for_zoom
+from layers import REGISTRY, layer_module
+from layers.errors import LayerError, UnknownFeatureError, UnknownLayerError
+from layers.names import pinyin, pinyin_initials
+from layers.spec import LayerSpec, validate_frame
+
+log = logging.getLogger(__name__)
+
+#: From this zoom on, layers are served at full resolution.
+FULL_DETAIL_ZOOM = 12
+
+
+class LayerUnavailableError(LayerError):
+    """The layer is registered but failed to build; the message carries its error."""
+
+
+@dataclass
+class Layer:
+    """A built layer: its spec, its frame, and a version that changes when its data does."""
+
+    spec: LayerSpec
+    frame: gpd.GeoDataFrame
+    version: str
+    search_text: pd.Series = field(repr=False)
+
+    @property
+    def bbox(self) -> list[float]:
+        """[west, south, east, north] of all features."""
+        return [round(float(v), 6) for v in self.frame.total_bounds]
+
+
+def _search_text(frame: gpd.GeoDataFrame) -> pd.Series:
+    """Lower-case text each feature is found by: names, aliases, pinyin and pinyin initials."""
+    texts = []
+    for name_zh, name_en, aliases in zip(frame["name_zh"], frame["name_en"], frame["aliases"]):
+        words = [name_zh or "", name_en or ""] + list(aliases or [])
+        for w in [name_zh or ""] + list(aliases or []):
+            if any("\u4e00" <= ch <= "\u9fff" for ch in w):
+                words += [pinyin(w), pinyin(w).replace("'", ""), pinyin_initials(w)]
+        texts.append("\n".join(words).lower())
+    return pd.Series(texts, index=frame.index)
+
+
+def _version(frame: gpd.GeoDataFrame) -> str:
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(frame.drop(columns=frame.geometry.name).astype(str), index=False).values.tobytes())
+    digest.update(b"".join(frame.geometry.to_wkb()))
+    return digest.hexdigest()[:16]
+
+
+def _default_builders(ids: Iterable[str]) -> dict[str, tuple[LayerSpec, Callable[[], gpd.GeoDataFrame]]]:
+    out = {}
+    for layer_id in ids:
+        module = layer_module(layer_id)
+        out[layer_id] = (module.SPEC, module.build)
+    return out
+
+
+class Catalog:
+    """Registered layers, built and validated once.
+
+    Parameters
+    ----------
+    builders : dict, optional
+        ``layer id → (spec, build function)``; defaults to every layer in :data:`layers.REGISTRY`.
+        Tests pass small fixtures here.
+    """
+
+    def __init__(self, builders: dict[str, tuple[LayerSpec, Callable[[], gpd.GeoDataFrame]]] | None = None):
+        self._builders = builders if builders is not None else _default_builders(REGISTRY)
+        self.layers: dict[str, Layer] = {}
+        self.errors: dict[str, str] = {}
+        self._feature_index: dict[str, tuple[str, int]] = {}
+        self._zoom_frames: dict[tuple[str, int], gpd.GeoDataFrame] = {}
+
+    def load(self) -> Catalog:
+        """Build every layer; record failures instead of raising. Returns self."""
+        for layer_id, (spec, build) in self._builders.items():
+            try:
+                frame = validate_frame(build(), spec)
+            except Exception as exc:  # a broken layer must not take the others down
+                log.error("layer %s failed to build: %s", layer_id, exc, exc_info=True)
+                self.errors[layer_id] = f"{type(exc).__name__}: {exc}"
+                continue
+            frame = frame.reset_index(drop=True)
+            self.layers[layer_id] = Layer(spec, frame, _version(frame), _search_text(frame))
+            for pos, fid in enumerate(frame["id"]):
+                self._feature_index[fid] = (layer_id, pos)
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        """All registered layer ids, built or not, in registry order."""
+        return list(self._builders)
+
+    def spec(self, layer_id: str) -> LayerSpec:
+        """Spec of any registered layer, even a broken one."""
+        if layer_id not in self._builders:
+            raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._builders)}")
+        return self._builders[layer_id][0]
+
+    def get(self, layer_id: str) -> Layer:
+        """A built layer.
+
+        Raises
+        ------
+        UnknownLayerError
+            If no layer has that id.
+        LayerUnavailableError
+            If the layer is registered but failed to build.
+        """
+        if layer_id in self.layers:
+            return self.layers[layer_id]
+        if layer_id in self.errors:
+            raise LayerUnavailableError(f"layer {layer_id!r} is unavailable: {self.errors[layer_id]}")
+        raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._builders)}")
+
+    def feature(self, feature_id: str) -> tuple[Layer, gpd.GeoDataFrame]:
+        """The layer and one-row frame of a feature id."""
+        if feature_id not in self._feature_index:
+            raise UnknownFeatureError(f"unknown feature {feature_id!r}")
+        layer_id, pos = self._feature_index[feature_id]
+        layer = self.layers[layer_id]
+        return layer, layer.frame.iloc[[pos]]
+
+    def frame_at_zoom(self, layer_id: str, zoom: int | None) -> gpd.GeoDataFrame:
+        """The layer's frame simplified for ``zoom`` (computed once per level), or the full frame.
+
+        Polygon layers that tile (regions) are simplified as a coverage so neighbours keep
+        sharing edges; see :mod:`geo.simplify`. At zoom ≥ ``FULL_DETAIL_ZOOM`` or ``None``
+        the full-resolution frame is returned.
+        """
+        layer = self.get(layer_id)
+        if zoom is None or zoom >= FULL_DETAIL_ZOOM:
+            return layer.frame
+        key = (layer_id, zoom)
+        if key not in self._zoom_frames:
+            self._zoom_frames[key] = simplify_for_zoom(layer.frame, zoom)
+        return self._zoom_frames[key]
+
+    def query(self, layer_id: str, bbox: BBox | None = None, q: str | None = None) -> gpd.GeoDataFrame:
+        """Features of a layer intersecting ``bbox`` and matching the text ``q``.
+
+        ``q`` is matched case-insensitively as a substring of the Chinese and English names,
+        the aliases, and their pinyin (with and without apostrophes) and pinyin initials;
+        several words must all match.
+        """
+        layer = self.get(layer_id)
+        mask = pd.Series(True, index=layer.frame.index)
+        if bbox is not None:
+            hits = layer.frame.sindex.query(_box(bbox), predicate="intersects")
+            mask &= layer.frame.index.isin(hits)
+        if q:
+            for word in q.lower().split():
+                mask &= layer.search_text.str.contains(word, regex=False)
+        return layer.frame[mask]
+
+
+def _box(bbox: BBox):
+    from shapely.geometry import box
+
+    return box(*bbox.as_tuple())

@@ -1,0 +1,269 @@
+/* Chengyu Atlas map behaviour: fetch layers from the API into the Folium-made feature groups,
+ * style them, bind popups, build the legend and the county read-out.
+ * All text from the data is inserted with textContent (never innerHTML), so nothing in a
+ * feature's properties can run as script. */
+(function () {
+  "use strict";
+
+  // Okabe–Ito palette (colour-blind safe), then Tol's muted for more zones.
+  var PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442",
+    "#882255", "#44AA99", "#117733", "#999933", "#AA4499", "#332288", "#DDCC77"];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === "text") { node.textContent = attrs[k]; }
+        else if (k === "class") { node.className = attrs[k]; }
+        else { node.setAttribute(k, attrs[k]); }
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) { return; }
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function fmt(n, digits) {
+    if (n === null || n === undefined) { return "—"; }
+    return Number(n).toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 0 : digits });
+  }
+
+  function row(label, value) {
+    return el("tr", null, [el("th", { text: label }), el("td", null, [value])]);
+  }
+
+  function citations(sources) {
+    var list = el("ol", { class: "atlas-citations" });
+    (sources || []).forEach(function (s) {
+      var doc = (s.doc_title_zh || s.doc || "") + (s.doc_date ? " (" + s.doc_date + ")" : "");
+      list.appendChild(el("li", null, [
+        el("q", { text: s.quote }),
+        el("span", { class: "atlas-cite-doc", text: " — " + doc + ", " + s.seed })
+      ]));
+    });
+    return list;
+  }
+
+  function zonePopup(p) {
+    var members = el("ul", { class: "atlas-members" });
+    (p.members || []).forEach(function (m) {
+      members.appendChild(el("li", { text: m.name_zh + (m.part ? "（部分 part）" : "") }));
+    });
+    var area = fmt(p.area_km2) + " km² measured";
+    if (p.area_km2_documented !== null && p.area_km2_documented !== undefined) {
+      area += " · " + fmt(p.area_km2_documented) + " km² documented";
+      if (p.area_difference_pct !== null) { area += " (" + (p.area_difference_pct > 0 ? "+" : "") + fmt(p.area_difference_pct, 2) + "%)"; }
+    }
+    var figures = [];
+    if (p.population_wan_documented !== null && p.population_wan_documented !== undefined) { figures.push(fmt(p.population_wan_documented, 2) + " 万人 population"); }
+    if (p.gdp_yi_yuan_documented !== null && p.gdp_yi_yuan_documented !== undefined) { figures.push(fmt(p.gdp_yi_yuan_documented, 1) + " 亿元 GDP"); }
+    var table = el("table", { class: "atlas-props" }, [
+      row("成员 Members", members),
+      row("面积 Area", document.createTextNode(area)),
+      figures.length ? row("数据 Figures" + (p.figures_year ? " (" + p.figures_year + ")" : ""), document.createTextNode(figures.join(" · "))) : null,
+      row("规划 Plan", document.createTextNode((p.plan_title_zh || "") + (p.plan_date ? " (" + p.plan_date + ")" : ""))),
+      p.notes ? row("说明 Notes", document.createTextNode(p.notes)) : null
+    ]);
+    return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
+      el("h3", { text: p.name_zh }),
+      el("p", { class: "atlas-en", text: p.name_en }),
+      p.geometry_quality === "approximate" ? el("p", { class: "atlas-warn", text: "部分成员仅部分纳入：图上画出整个区县。Some members belong only in part; whole units are drawn." }) : null,
+      table,
+      el("h4", { text: "出处 Sources" }),
+      citations(p.sources)
+    ]);
+  }
+
+  function regionPopup(p) {
+    return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
+      el("h3", { text: p.name_zh }),
+      el("p", { class: "atlas-en", text: p.name_en }),
+      el("table", { class: "atlas-props" }, [
+        row("行政区划代码 Adcode", document.createTextNode(p.adcode)),
+        row("面积 Area", document.createTextNode(fmt(p.area_km2, 1) + " km²")),
+        row("经济圈 In circle", document.createTextNode(p.in_economic_circle))
+      ])
+    ]);
+  }
+
+  function circlePopup(p) {
+    return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
+      el("h3", { text: p.name_zh }),
+      el("p", { class: "atlas-en", text: p.name_en }),
+      el("table", { class: "atlas-props" }, [
+        row("面积 Area", document.createTextNode(fmt(p.area_km2) + " km² measured")),
+        row("区县 Units", document.createTextNode(String(p.member_count))),
+        row("说明 Notes", document.createTextNode(p.notes))
+      ]),
+      el("h4", { text: "出处 Sources" }),
+      citations(p.sources)
+    ]);
+  }
+
+  // Point in polygon (ray casting) over GeoJSON rings, for the county read-out.
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if (((yi > y) !== (yj > y)) && (x < (xj - xi) * (y - yi) / (yj - yi) + xi)) { inside = !inside; }
+    }
+    return inside;
+  }
+  function inPolygon(x, y, rings) {
+    if (!inRing(x, y, rings[0])) { return false; }
+    for (var k = 1; k < rings.length; k++) { if (inRing(x, y, rings[k])) { return false; } }
+    return true;
+  }
+  function inGeometry(x, y, g) {
+    if (g.type === "Polygon") { return inPolygon(x, y, g.coordinates); }
+    if (g.type === "MultiPolygon") { return g.coordinates.some(function (p) { return inPolygon(x, y, p); }); }
+    return false;
+  }
+
+  var AtlasMap = {
+    colours: {},
+    init: function (config) {
+      var map = window[config.map];
+      var groups = {};
+      Object.keys(config.groups).forEach(function (id) { groups[id] = window[config.groups[id]]; });
+      this.map = map;
+      this.config = config;
+      this.groups = groups;
+      var status = document.getElementById("atlas-status");
+      var self = this;
+      var order = ["provinces", "counties", "economic_circle", "zones"].filter(function (id) { return groups[id]; });
+      var pending = order.length, failed = [];
+      order.forEach(function (id) {
+        var url = config.api + "/layers/" + encodeURIComponent(id) + "?zoom=" + encodeURIComponent(config.zoom);
+        fetch(url).then(function (r) {
+          if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
+          return r.json();
+        }).then(function (fc) {
+          self.draw(id, fc);
+        }).catch(function (err) {
+          failed.push(id);
+          if (window.console) { console.error(err); }
+        }).then(function () {
+          pending -= 1;
+          if (pending === 0) {
+            self.finish();
+            status.textContent = failed.length ? "未能加载 Could not load: " + failed.join(", ") : "";
+            status.hidden = !failed.length;
+            document.body.setAttribute("data-atlas-ready", failed.length ? "partial" : "yes");
+          }
+        });
+      });
+      this.hover();
+    },
+
+    draw: function (id, fc) {
+      var group = this.groups[id], self = this;
+      if (id === "provinces") {
+        L.geoJSON(fc, { interactive: false, style: { color: "#4d4d4d", weight: 2.2, fill: false } }).addTo(group);
+      } else if (id === "counties") {
+        this.counties = fc.features;
+        L.geoJSON(fc, {
+          style: function (f) {
+            var c = f.properties.in_economic_circle;
+            return { color: "#9a9a9a", weight: 0.6, fillColor: c === "no" ? "#ececec" : "#fbfaf6", fillOpacity: 1 };
+          },
+          onEachFeature: function (f, layer) {
+            layer.bindTooltip(f.properties.name_zh + " " + f.properties.name_en, { sticky: true, className: "atlas-tip" });
+            layer.bindPopup(function () { return regionPopup(f.properties); });
+          }
+        }).addTo(group);
+        group.bringToBack && group.bringToBack();
+      } else if (id === "economic_circle") {
+        L.geoJSON(fc, {
+          style: function (f) {
+            var partial = f.properties.kind === "partial";
+            return { color: "#8c510a", weight: partial ? 1.5 : 2.5, dashArray: partial ? "6 5" : null, fill: true, fillColor: "#8c510a", fillOpacity: partial ? 0.06 : 0.03 };
+          },
+          onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380 }); }
+        }).addTo(group);
+      } else if (id === "zones") {
+        // Largest first, so smaller zones sit on top and stay clickable.
+        var feats = fc.features.slice().sort(function (a, b) { return (b.properties.area_km2 || 0) - (a.properties.area_km2 || 0); });
+        feats.forEach(function (f, i) { self.colours[f.id] = PALETTE[i % PALETTE.length]; });
+        this.zoneLayers = {};
+        L.geoJSON({ type: "FeatureCollection", features: feats }, {
+          style: function (f) {
+            var approx = f.properties.geometry_quality === "approximate";
+            return { color: self.colours[f.id], weight: 2, dashArray: approx ? "5 4" : null, fillColor: self.colours[f.id], fillOpacity: approx ? 0.12 : 0.22 };
+          },
+          onEachFeature: function (f, layer) {
+            self.zoneLayers[f.id] = layer;
+            layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 420, maxHeight: 420 });
+            layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
+            layer.on("mouseover", function () { layer.setStyle({ weight: 4, fillOpacity: 0.35 }); });
+            layer.on("mouseout", function () {
+              var approx = f.properties.geometry_quality === "approximate";
+              layer.setStyle({ weight: 2, fillOpacity: approx ? 0.12 : 0.22 });
+            });
+          }
+        }).addTo(group);
+        this.zones = feats;
+        document.body.setAttribute("data-zones-drawn", String(feats.length));
+      }
+    },
+
+    finish: function () {
+      var legend = document.getElementById("atlas-legend");
+      legend.textContent = "";
+      legend.appendChild(el("h2", { text: "图例 Legend" }));
+      var items = el("ul");
+      items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#4d4d4d" }), "省界 Province boundary"]));
+      items.appendChild(el("li", null, [el("span", { class: "swatch", style: "background:#fbfaf6;border-color:#9a9a9a" }), "经济圈内区县 County in the circle"]));
+      items.appendChild(el("li", null, [el("span", { class: "swatch", style: "background:#ececec;border-color:#9a9a9a" }), "圈外区县 County outside"]));
+      items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#8c510a" }), "经济圈范围 Circle scope"]));
+      items.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#8c510a" }), "部分纳入 Partly in scope (开州, 云阳)"]));
+      legend.appendChild(items);
+      if (this.zones) {
+        legend.appendChild(el("h3", { text: "合作区 Zones (click / 点击)" }));
+        var zl = el("ul", { class: "atlas-zone-legend" });
+        var self = this;
+        this.zones.slice().sort(function (a, b) { return a.properties.area_km2 - b.properties.area_km2; }).forEach(function (f) {
+          var approx = f.properties.geometry_quality === "approximate";
+          var button = el("button", { type: "button", "data-zone": f.id, title: f.properties.name_en }, [
+            el("span", { class: "swatch" + (approx ? " dashed" : ""), style: "background:" + self.colours[f.id] + "55;border-color:" + self.colours[f.id] }),
+            f.properties.name_zh
+          ]);
+          button.addEventListener("click", function () { self.focusZone(f.id); });
+          zl.appendChild(el("li", null, [button]));
+        });
+        legend.appendChild(zl);
+        legend.appendChild(el("p", { class: "atlas-note", text: "虚线：部分成员仅部分纳入 Dashed: members partly inside, whole units drawn" }));
+      }
+    },
+
+    focusZone: function (id) {
+      var layer = this.zoneLayers && this.zoneLayers[id];
+      if (!layer) { return; }
+      var map = this.map;
+      map.once("moveend", function () { layer.openPopup(layer.getBounds().getCenter()); });
+      map.fitBounds(layer.getBounds(), { padding: [30, 30], animate: false });
+    },
+
+    hover: function () {
+      var box = document.getElementById("atlas-hover"), self = this;
+      box.hidden = true;
+      this.map.on("mousemove", function (e) {
+        if (!self.counties) { return; }
+        var x = e.latlng.lng, y = e.latlng.lat, hit = null;
+        for (var i = 0; i < self.counties.length && !hit; i++) {
+          if (inGeometry(x, y, self.counties[i].geometry)) { hit = self.counties[i]; }
+        }
+        if (!hit) { box.hidden = true; return; }
+        var p = hit.properties;
+        box.hidden = false;
+        box.textContent = "";
+        box.appendChild(el("strong", { text: p.name_zh }));
+        box.appendChild(document.createTextNode(" " + p.name_en + " · " + p.adcode));
+      });
+    }
+  };
+
+  window.AtlasMap = AtlasMap;
+})();
