@@ -181,7 +181,7 @@
             var partial = f.properties.kind === "partial";
             return { color: "#8c510a", weight: partial ? 1.5 : 2.5, dashArray: partial ? "6 5" : null, fill: true, fillColor: "#8c510a", fillOpacity: partial ? 0.06 : 0.03 };
           },
-          onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380 }); }
+          onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380, autoPanPaddingTopLeft: L.point(20, 110) }); }
         }).addTo(group);
       } else if (id === "zones") {
         // Largest first, so smaller zones sit on top and stay clickable.
@@ -195,7 +195,7 @@
           },
           onEachFeature: function (f, layer) {
             self.zoneLayers[f.id] = layer;
-            layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 420, maxHeight: 420 });
+            layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 420, maxHeight: 420, autoPanPaddingTopLeft: L.point(20, 110), autoPanPaddingBottomRight: L.point(300, 20) });
             layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
             layer.on("mouseover", function () { layer.setStyle({ weight: 4, fillOpacity: 0.35 }); });
             layer.on("mouseout", function () {

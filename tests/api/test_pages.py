@@ -1,0 +1,44 @@
+import re
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def test_map_page_is_small_offline_and_inlines_no_geometry(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert len(r.content) < 300_000
+    assert not re.search(r"""(src|href)=["']https?://""", html), "every asset must come from this server"
+    assert "cdn." not in html and "unpkg" not in html
+    assert '"coordinates"' not in html  # layers are fetched from the API
+    for path in re.findall(r"""(?:src|href)=["'](/static/[^"'?]+)""", html):
+        assert (STATIC / path.removeprefix("/static/")).is_file(), path
+        assert client.get(path).status_code == 200
+
+
+def test_vendored_assets_carry_licences():
+    for vendor in (STATIC / "vendor").iterdir():
+        assert (vendor / "LICENSE").is_file(), vendor
+
+
+def test_online_basemap_is_optional_and_labelled_with_datum(catalog):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings(basemap_url="https://tile.openstreetmap.org/{z}/{x}/{y}.png", basemap_attribution="© OpenStreetMap")
+    with TestClient(create_app(settings, catalog)) as c:
+        html = c.get("/").text
+    assert "tile.openstreetmap.org" in html and "(WGS84)" in html
+
+
+def test_gcj02_basemap_is_refused():
+    import pytest
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
+    with pytest.raises(ValidationError, match="GCJ-02"):
+        Settings(basemap_url="https://example.invalid/{z}/{x}/{y}.png", basemap_datum="GCJ-02")

@@ -1,0 +1,123 @@
+"""Headless Chromium against a real uvicorn on 127.0.0.1: the map draws, zones open popups."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = os.environ | {"PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+    else:
+        proc.kill()
+        raise RuntimeError("uvicorn did not start within 90 s")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: run ./atlas test, which installs it with apt-get")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    # Offline proof: any request that is not to our server fails the test.
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not outside, f"page tried to reach the network: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_map_draws_zones_and_opens_a_popup(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    drawn = int(page.get_attribute("body", "data-zones-drawn"))
+    assert drawn >= 12
+    assert page.locator("path.leaflet-interactive").count() > 200  # counties + zones as SVG paths
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 4
+    assert "合作区" in page.inner_text("#atlas-legend")
+    page.screenshot(path=str(ARTIFACTS / "overview.png"))
+
+    page.click('button[data-zone="zone:wandakai"]')
+    popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='zone:wandakai']")
+    text = popup.inner_text()
+    for expected in ("万达开川渝统筹发展示范区", "万州区", "开州区", "达州市", "24,100 km² documented", "814.8", "2022", "000_997ade5b59c3b5b6.txt"):
+        assert expected in text, expected
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "zone-popup.png"))
+
+
+def test_clicking_a_zone_on_the_map_opens_its_popup(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    # Click at the screen position of 高竹新区's centre (a small zone drawn on top).
+    point = page.evaluate(
+        """() => { const l = AtlasMap.zoneLayers['zone:gaozhu']; AtlasMap.map.fitBounds(l.getBounds(), {animate: false});
+                   const p = AtlasMap.map.latLngToContainerPoint(l.getBounds().getCenter());
+                   const r = AtlasMap.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+    )
+    page.mouse.click(point[0], point[1])
+    popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup")
+    assert "川渝高竹新区" in popup.inner_text() or popup.get_attribute("data-feature-id").startswith("zone:")
+    assert page.inner_text("#atlas-hover")  # county read-out under the cursor

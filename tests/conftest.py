@@ -1,0 +1,89 @@
+"""Shared fixtures: the real catalog (built once per session), tiny fixture layers, clients."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from shapely.geometry import Polygon
+
+from api.app import create_app
+from api.settings import Settings
+from layers.catalog import Catalog
+from layers.spec import COMMON_FIELDS, Field, LayerSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """Every registered layer, built and validated once."""
+    cat = Catalog().load()
+    assert not cat.errors, cat.errors
+    return cat
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def client(catalog, settings):
+    """TestClient over the real catalog."""
+    with TestClient(create_app(settings, catalog)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("seed texts (../shared/seeds) are not beside the project")
+    return SEEDS
+
+
+TINY_SPEC = LayerSpec(
+    id="tiny",
+    title_zh="小图层",
+    title_en="Tiny layer",
+    description="Two squares for tests.",
+    geometry_type="Polygon",
+    fields=COMMON_FIELDS + (Field("value", "integer", "A number"),),
+)
+
+
+def tiny_frame() -> gpd.GeoDataFrame:
+    """Two unit squares near Chongqing with an explicit CRS."""
+    return gpd.GeoDataFrame(
+        {
+            "id": ["tiny:a", "tiny:b"],
+            "layer": ["tiny", "tiny"],
+            "name_zh": ["甲区", "乙区"],
+            "name_en": ["Jia", "Yi"],
+            "aliases": [["甲"], []],
+            "kind": ["test", "test"],
+            "sources": [[], []],
+            "geometry_quality": ["administrative", "administrative"],
+            "value": pd.Series([1, None], dtype=object),
+        },
+        geometry=[
+            Polygon([(106, 29), (107, 29), (107, 30), (106, 30)]),
+            Polygon([(107, 29), (108, 29), (108, 30), (107, 30)]),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture
+def tiny_catalog() -> Catalog:
+    """A catalog with the tiny layer and one layer whose build fails."""
+
+    def broken():
+        raise FileNotFoundError("layers/data/broken.yaml is missing")
+
+    return Catalog({"tiny": (TINY_SPEC, tiny_frame), "broken": (replace(TINY_SPEC, id="broken"), broken)}).load()

@@ -1,0 +1,39 @@
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geo.errors import CRSError
+from geo.measure import area_km2, distance_m, length_km
+
+
+def test_area_of_one_degree_cell_matches_ellipsoid():
+    # Exact ellipsoidal area of the 1°×1° cell 106–107°E, 29–30°N is 10,7xx km² (pyproj.Geod).
+    from pyproj import Geod
+
+    cell = box(106, 29, 107, 30)
+    expected = abs(Geod(ellps="WGS84").geometry_area_perimeter(cell)[0]) / 1e6
+    measured = area_km2(gpd.GeoSeries([cell], crs="EPSG:4326")).iloc[0]
+    assert measured == pytest.approx(expected, rel=1e-3)
+
+
+def test_area_refuses_frames_without_crs():
+    with pytest.raises(CRSError):
+        area_km2(gpd.GeoSeries([box(0, 0, 1, 1)]))
+
+
+def test_length_is_geodesic_km():
+    # One degree of latitude near 30°N is 110.85 km.
+    s = gpd.GeoSeries([LineString([(106, 29.5), (106, 30.5)]), Point(0, 0)], crs="EPSG:4326")
+    lengths = length_km(s)
+    assert lengths.iloc[0] == pytest.approx(110.85, abs=0.05)
+    assert lengths.iloc[1] == 0
+
+
+def test_length_accepts_projected_input():
+    s = gpd.GeoSeries([LineString([(106, 29.5), (106, 30.5)])], crs="EPSG:4326").to_crs(3857)
+    assert length_km(s).iloc[0] == pytest.approx(110.85, abs=0.05)
+
+
+def test_distance_m():
+    assert distance_m(106, 30, 106, 30) == 0
+    assert distance_m(106, 30, 107, 30) == pytest.approx(96_486, rel=1e-3)

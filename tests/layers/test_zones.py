@@ -1,0 +1,80 @@
+import pytest
+
+from layers import zones
+from layers.sources import squash
+from layers.spec import validate_frame
+
+
+@pytest.fixture(scope="module")
+def zone_frame():
+    return validate_frame(zones.build(), zones.SPEC).set_index("id")
+
+
+# Members exactly as the texts list them (name_zh, part).
+EXPECTED_MEMBERS = {
+    "zone:wandakai": {("万州区", False), ("开州区", False), ("达州市", False)},
+    "zone:chuannanyuxi": {("自贡市", False), ("泸州市", False), ("内江市", False), ("宜宾市", False), ("江津区", False),
+                          ("永川区", False), ("綦江区", False), ("大足区", False), ("铜梁区", False), ("荣昌区", False)},
+    "zone:gaozhu": {("渝北区", True), ("邻水县", True)},
+    "zone:chengxuanwan": {("城口县", False), ("宣汉县", False), ("万源市", False)},
+    "zone:heguangchang": {("合川区", False), ("广安市", False), ("长寿区", False)},
+    "zone:suitong": {("遂宁市", False), ("潼南区", False)},
+    "zone:zida": {("资阳市", False), ("大足区", False)},
+    "zone:neirong": {("内江市", False), ("荣昌区", False)},
+    "zone:luyongjiang": {("泸州市", False), ("永川区", False), ("江津区", False)},
+    "zone:mingyueshan": {("梁平区", True), ("长寿区", True), ("垫江县", True), ("邻水县", True), ("达川区", True),
+                         ("大竹县", True), ("开江县", True)},
+}
+
+
+def test_platforms_of_the_2020_plan_are_all_present(zone_frame):
+    for zid in ("zone:wandakai", "zone:mingyueshan", "zone:chengxuanwan", "zone:gaozhu", "zone:heguangchang",
+                "zone:suitong", "zone:zida", "zone:neirong", "zone:luyongjiang", "zone:chuannanyuxi",
+                "zone:chongqing_metro", "zone:chengdu_metro"):
+        assert zid in zone_frame.index
+
+
+@pytest.mark.parametrize("zone_id", sorted(EXPECTED_MEMBERS))
+def test_members_match_the_text(zone_frame, zone_id):
+    members = {(m["name_zh"], m["part"]) for m in zone_frame.loc[zone_id, "members"]}
+    assert members == EXPECTED_MEMBERS[zone_id]
+
+
+@pytest.mark.parametrize("zone_id", sorted(zones_ids := [r.id for r in zones.zone_rows()]))
+def test_every_member_is_named_in_the_zone_citations(zone_frame, zone_id):
+    """Each member's short name appears in the quoted member text or a citation of that zone."""
+    row = zone_frame.loc[zone_id]
+    text = squash(row["members_text"] + "".join(s["quote"] for s in row["sources"]))
+    for m in row["members"]:
+        short = m["name_zh"].rstrip("市区县") if len(m["name_zh"]) > 2 else m["name_zh"]
+        assert short in text, f"{m['name_zh']} not found in the citations of {zone_id}"
+
+
+@pytest.mark.parametrize("zone_id", ["zone:wandakai", "zone:chuannanyuxi"])
+def test_whole_unit_zones_measure_within_1pct_of_documented_area(zone_frame, zone_id):
+    row = zone_frame.loc[zone_id]
+    assert row["geometry_quality"] == "administrative"
+    assert abs(row["area_km2"] - row["area_km2_documented"]) / row["area_km2_documented"] < 0.01
+
+
+def test_documented_figures(zone_frame):
+    w = zone_frame.loc["zone:wandakai"]
+    assert (w["area_km2_documented"], w["population_wan_documented"], w["gdp_yi_yuan_documented"], w["figures_year"]) == (24100, 814.8, 4283.2, 2022)
+    c = zone_frame.loc["zone:chuannanyuxi"]
+    assert (c["area_km2_documented"], c["population_wan_documented"], c["gdp_yi_yuan_documented"], c["figures_year"]) == (46600, 2019.11, 14200, 2021)
+
+
+def test_gaozhu_is_town_level_with_documented_split(zone_frame):
+    g = zone_frame.loc["zone:gaozhu"]
+    assert g["area_km2_documented"] == 262
+    assert {(p["name_zh"], p["area_km2"]) for p in g["area_km2_by_part_documented"]} == {("渝北区", 124), ("邻水县", 138)}
+    assert g["geometry_quality"] == "approximate"
+    assert g["area_km2"] > g["area_km2_documented"]  # whole counties drawn, flagged approximate
+
+
+def test_cross_border_and_province_split(zone_frame):
+    w = zone_frame.loc["zone:wandakai"]
+    assert w["cross_border"] is True
+    assert set(w["area_km2_by_province"]) == {"sichuan", "chongqing"}
+    assert sum(w["area_km2_by_province"].values()) == pytest.approx(w["area_km2"], rel=1e-3)
+    assert zone_frame.loc["zone:chengdu_metro", "cross_border"] is False
