@@ -62,3 +62,19 @@ ZoomDep = Annotated[
 ]
 
 DownloadFormat = Literal["geojson", "gpkg", "csv"]
+
+
+def get_filters(
+    kind: Annotated[str | None, Query(max_length=200, description="Kind(s), comma-separated, e.g. high_speed")] = None,
+    status: Annotated[str | None, Query(max_length=200, description="planned, study, preparatory, under_construction, completed, operating")] = None,
+    zone: Annotated[str | None, Query(max_length=200, description="Zone id touched, e.g. zone:wandakai")] = None,
+    province: Annotated[str | None, Query(max_length=40, description="sichuan or chongqing")] = None,
+    cross_border: Annotated[str | None, Query(max_length=10, description="true or false")] = None,
+) -> dict[str, str]:
+    """Property filters given in the request (each checked against the layer's fields)."""
+    given = {"kind": kind, "status": status, "zone": zone, "province": province, "cross_border": cross_border}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+FiltersDep = Annotated[dict[str, str], Depends(get_filters)]
+YearDep = Annotated[int | None, Query(ge=1900, le=2100, description="Keep features whose documented period includes this year")]

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import GeoError
 from layers.catalog import LayerUnavailableError
-from layers.errors import UnknownFeatureError, UnknownLayerError
+from layers.errors import QueryError, UnknownFeatureError, UnknownLayerError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     UnknownFeatureError: (404, "NotFound"),
     LayerUnavailableError: (503, "LayerUnavailable"),
     GeoError: (400, "InvalidParameterValue"),
+    QueryError: (400, "InvalidParameterValue"),
     BadParameter: (400, "InvalidParameterValue"),
     ConversionError: (500, "ConversionFailed"),
 }

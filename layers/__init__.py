@@ -16,6 +16,12 @@ REGISTRY: dict[str, str] = {
     "counties": "layers.counties",
     "economic_circle": "layers.economic_circle",
     "zones": "layers.zones",
+    "rail": "layers.rail",
+    "highways": "layers.highways",
+    "waterways": "layers.waterways",
+    "ports": "layers.ports",
+    "airports": "layers.airports",
+    "hubs": "layers.hubs",
 }
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from geo.bbox import BBox
 from geo.simplify import simplify_for_zoom
 from layers import REGISTRY, layer_module
-from layers.errors import LayerError, UnknownFeatureError, UnknownLayerError
+from layers.errors import LayerError, QueryError, UnknownFeatureError, UnknownLayerError
 from layers.names import pinyin, pinyin_initials
 from layers.spec import LayerSpec, validate_frame
 
@@ -62,7 +62,7 @@ def _search_text(frame: gpd.GeoDataFrame) -> pd.Series:
 def _version(frame: gpd.GeoDataFrame) -> str:
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(frame.drop(columns=frame.geometry.name).astype(str), index=False).values.tobytes())
-    digest.update(b"".join(frame.geometry.to_wkb()))
+    digest.update(b"".join(w or b"" for w in frame.geometry.to_wkb()))
     return digest.hexdigest()[:16]
 
 
@@ -156,15 +156,33 @@ class Catalog:
             self._zoom_frames[key] = simplify_for_zoom(layer.frame, zoom)
         return self._zoom_frames[key]
 
-    def query(self, layer_id: str, bbox: BBox | None = None, q: str | None = None) -> gpd.GeoDataFrame:
-        """Features of a layer intersecting ``bbox`` and matching the text ``q``.
+    def query(
+        self,
+        layer_id: str,
+        bbox: BBox | None = None,
+        q: str | None = None,
+        where: dict[str, str] | None = None,
+        year: int | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Features of a layer intersecting ``bbox``, matching the text ``q``, the property
+        filters ``where`` and the ``year``.
 
         ``q`` is matched case-insensitively as a substring of the Chinese and English names,
         the aliases, and their pinyin (with and without apostrophes) and pinyin initials;
-        several words must all match.
+        several words must all match. ``where`` maps a filter name to a value: see
+        :func:`property_mask`. ``year`` keeps features whose documented period overlaps it.
+
+        Raises
+        ------
+        QueryError
+            If a filter does not apply to this layer or its value has the wrong type.
         """
         layer = self.get(layer_id)
         mask = pd.Series(True, index=layer.frame.index)
+        for name, value in (where or {}).items():
+            mask &= property_mask(layer.frame, name, value)
+        if year is not None:
+            mask &= year_mask(layer.frame, year)
         if bbox is not None:
             hits = layer.frame.sindex.query(_box(bbox), predicate="intersects")
             mask &= layer.frame.index.isin(hits)
@@ -178,3 +196,56 @@ def _box(bbox: BBox):
     from shapely.geometry import box
 
     return box(*bbox.as_tuple())
+
+
+#: Filter names that address a differently named column (a zone filter matches the zones list).
+FILTER_COLUMNS = {"zone": "zones", "province": ("province", "provinces")}
+
+
+def _filter_column(frame: gpd.GeoDataFrame, name: str) -> str:
+    candidates = FILTER_COLUMNS.get(name, name)
+    for col in (candidates,) if isinstance(candidates, str) else candidates:
+        if col in frame.columns and col != frame.geometry.name:
+            return col
+    raise QueryError(f"this layer has no property {name!r} to filter on")
+
+
+def property_mask(frame: gpd.GeoDataFrame, name: str, value: str) -> pd.Series:
+    """Rows whose property equals ``value`` (case-insensitive), or whose list property contains it.
+
+    Booleans accept true/false/1/0/yes/no. Several values may be given comma-separated (any matches).
+    """
+    col = _filter_column(frame, name)
+    values = frame[col]
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, bool):
+        text = value.strip().lower()
+        if text not in {"true", "false", "1", "0", "yes", "no"}:
+            raise QueryError(f"{name} must be true or false, got {value[:40]!r}")
+        wanted = text in {"true", "1", "yes"}
+        return values.map(lambda v: v is wanted or v == wanted)
+    wanted_set = {w.strip().lower() for w in value.split(",") if w.strip()}
+    if not wanted_set:
+        raise QueryError(f"{name} needs a value")
+    if isinstance(sample, list):
+        return values.map(lambda v: bool(v) and any(str(x).lower() in wanted_set for x in v))
+    return values.map(lambda v: v is not None and str(v).lower() in wanted_set)
+
+
+def year_mask(frame: gpd.GeoDataFrame, year: int) -> pd.Series:
+    """Rows whose documented period (period_start–period_end) includes ``year``.
+
+    A period open at one end (only a start or only an end year stated) is open that way; rows
+    with no period at all do not match.
+    """
+    if "period_start" not in frame.columns:
+        raise QueryError("this layer has no period to filter by year")
+    start = frame["period_start"].map(lambda v: v if v is not None else None)
+    end = frame["period_end"]
+    return pd.Series(
+        [
+            (s is not None or e is not None) and (s is None or s <= year) and (e is None or year <= e)
+            for s, e in zip(start, end)
+        ],
+        index=frame.index,
+    )

@@ -28,3 +28,7 @@ class UnknownFeatureError(LayerError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown feature"
+
+
+class QueryError(LayerError, ValueError):
+    """A filter that does not apply to the layer or has a value of the wrong type."""

@@ -65,6 +65,10 @@ class LayerSpec:
     geometry_type: str
     fields: tuple[Field, ...]
     data_sources: tuple[DataSource, ...] = field(default=())
+    #: Further geometry families allowed, e.g. points for one-place works in a line layer.
+    extra_geometry_types: tuple[str, ...] = ()
+    #: Whether a feature may have no geometry (a row the documents name but do not place).
+    allow_null_geometry: bool = False
 
     @property
     def field_names(self) -> list[str]:
@@ -79,6 +83,8 @@ class LayerSpec:
             "title_en": self.title_en,
             "description": self.description,
             "geometry_type": self.geometry_type,
+            "extra_geometry_types": list(self.extra_geometry_types),
+            "allow_null_geometry": self.allow_null_geometry,
             "fields": [
                 {"name": f.name, "type": f.type, "description": f.description} for f in self.fields
             ],
@@ -108,12 +114,13 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field(
         "geometry_quality",
         "string",
-        "administrative (from boundaries), surveyed, schematic (through named places) or approximate",
+        "administrative (from boundaries), surveyed, schematic (through named places), approximate "
+        "(e.g. a point at a county's Tianditu point) or unlocated (the documents name no place: no geometry)",
         required=True,
     ),
 )
 
-GEOMETRY_QUALITIES = {"administrative", "surveyed", "schematic", "approximate"}
+GEOMETRY_QUALITIES = {"administrative", "surveyed", "schematic", "approximate", "unlocated"}
 
 
 def _is_of(value, allowed: tuple[type, ...]) -> bool:
@@ -161,12 +168,16 @@ def validate_frame(frame: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame
     if bad_quality:
         fail(f"geometry_quality values {sorted(bad_quality)} not in {sorted(GEOMETRY_QUALITIES)}")
     geoms = frame.geometry.to_numpy()
-    family = GEOMETRY_FAMILIES[spec.geometry_type]
-    for fid, geom in zip(frame["id"], geoms):
+    family = set(GEOMETRY_FAMILIES[spec.geometry_type])
+    for extra in spec.extra_geometry_types:
+        family |= GEOMETRY_FAMILIES[extra]
+    for fid, geom, quality in zip(frame["id"], geoms, frame["geometry_quality"]):
         if geom is None or geom.is_empty:
+            if spec.allow_null_geometry and quality == "unlocated":
+                continue
             fail("empty geometry", row=fid)
         if geom.geom_type not in family:
-            fail(f"geometry {geom.geom_type} is not a {spec.geometry_type}", row=fid)
+            fail(f"geometry {geom.geom_type} is not allowed (layer is {spec.geometry_type})", row=fid)
         if not shapely.is_valid(geom):
             fail(f"invalid geometry: {shapely.is_valid_reason(geom)}", row=fid)
     return frame

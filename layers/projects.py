@@ -1,0 +1,299 @@
+"""Shared machinery of the project layers (rail, highways, waterways, ports, airports, hubs).
+
+A project row (``layers/data/<layer>.yaml``) is one named line, facility or works, with every
+document that names it as a *mention*: the verb as written (``status_zh``), the figures that
+document gives, and a verbatim quote. Here the rows become features:
+
+- mentions are ordered newest document first; ``status`` is normalised from the newest
+  mention's verb (:func:`normalise_status`), ``status_as_of`` is that document's date, and each
+  documented figure is taken from the newest mention that states it (all stay in ``mentions``);
+- geometry is schematic: a polyline through the ordered named places for lines, a point (or
+  points) at the place for facilities, each place located by :mod:`layers.gazetteer`; a line
+  row that names a single place is drawn as a point, and a row naming no place has no geometry
+  (``geometry_quality: unlocated``) but stays in the layer;
+- ``regions``, ``provinces``, ``zones`` and ``cross_border`` are computed from the geometry.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Literal
+
+import geopandas as gpd
+from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
+
+from geo.lines import point, schematic_line
+from geo.measure import length_km
+from layers import boundaries, gazetteer
+from layers.datafiles import DATA_DIR, load_rows
+from layers.errors import LayerDataError
+from layers.sources import Citation, documents
+from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
+from shapely.geometry import MultiPoint
+
+STATUSES = ("planned", "study", "preparatory", "under_construction", "completed", "operating")
+
+#: Ordered rules: the first pattern found in the verb as written decides the status.
+#: Plans speak of intentions: "建成/建成投用" in a 2023 plan is a completion target, so it means
+#: the project is being built; only words saying the facility already exists and the plan leans
+#: on it (依托, 用好, 拥有 …) or that it has been finished (已建成) give operating/completed. Study
+#: and preparatory words win over construction words ("研究建设" is a study; "推进…前期工作" is
+#: preparatory); "规划建设" is planned.
+STATUS_RULES: tuple[tuple[str, str], ...] = (
+    (r"依托|用好|拥有|紧邻|发挥|首次运营|恢复|已投运|已开通", "operating"),
+    (r"已建成|已完成|已竣工", "completed"),
+    (r"研究|论证|谋划", "study"),
+    (r"前期|争取开工|力争开工|争取设立|申报", "preparatory"),
+    (r"规划", "planned"),
+    (r"开工|建设|建成|竣工|投用|投运|通车|运营|续建|新建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|提速|推进|完成", "under_construction"),
+)
+
+
+def normalise_status(status_zh: str | None) -> str:
+    """Map the verb as written to one of :data:`STATUSES` (``planned`` when nothing matches)."""
+    if not status_zh:
+        return "planned"
+    for pattern, status in STATUS_RULES:
+        if re.search(pattern, status_zh):
+            return status
+    return "planned"
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str
+    adcode: str
+
+    @field_validator("adcode", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        return str(v)
+
+
+class Mention(BaseModel):
+    """What one document says of a project."""
+
+    model_config = ConfigDict(extra="forbid")
+    doc: str
+    seed: str
+    quote: str = PField(min_length=2, max_length=120)
+    status_zh: str | None = None
+    period_start: int | None = PField(default=None, ge=1990, le=2060)
+    period_end: int | None = PField(default=None, ge=1990, le=2060)
+    length_km: float | None = PField(default=None, gt=0)
+    investment_yi_yuan: float | None = PField(default=None, gt=0)
+    content: str | None = None
+
+    def citation(self) -> Citation:
+        return Citation(seed=self.seed, doc=self.doc, quote=self.quote)
+
+
+class ProjectRow(BaseModel):
+    """One project as curated."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = PField(pattern=r"^[a-z]+:[a-z0-9][a-z0-9_\-]*$")
+    name_zh: str
+    name_en: str
+    aliases: list[str] = []
+    kind: str
+    upgrade: bool = False
+    places: list[Place] = []
+    mentions: list[Mention] = PField(min_length=1)
+
+
+PROJECT_FIELDS: tuple[Field, ...] = COMMON_FIELDS + (
+    Field("upgrade", "boolean", "True for upgrading an existing facility (扩能改造, 改扩建, 扩容)"),
+    Field("status", "string", "Normalised status from the newest document: " + ", ".join(STATUSES), required=True),
+    Field("status_zh", "string", "The verb as the newest document writes it"),
+    Field("status_as_of", "string", "Date of the document the status comes from"),
+    Field("period_start", "integer", "Start year, from the newest document stating one"),
+    Field("period_end", "integer", "End year, from the newest document stating one"),
+    Field("length_km_documented", "number", "Length stated in the documents, km (newest stating one)"),
+    Field("length_km", "number", "Measured geodesic length of the schematic line, km"),
+    Field("length_difference_pct", "number", "(measured − documented) / documented × 100"),
+    Field("investment_yi_yuan_documented", "number", "Investment stated in the documents, 亿元 (newest stating one)"),
+    Field("content", "string", "Works as a project table describes them (newest stating it)"),
+    Field("places", "array", "Ordered named places: {name_zh, adcode, unit_name_zh, lon, lat, point_source}"),
+    Field("regions", "array", "Adcodes of Sichuan/Chongqing counties the geometry touches (computed)"),
+    Field("provinces", "array", "Provinces touched: sichuan, chongqing (computed)"),
+    Field("zones", "array", "Ids of zones the geometry touches (computed)"),
+    Field("cross_border", "boolean", "True if the project touches both Sichuan and Chongqing (computed)"),
+    Field("mentions", "array", "Every document naming the project, newest first: doc, date, verb, status, figures, quote"),
+)
+
+PROJECT_SOURCE = DataSource(
+    name="Seed planning documents (curated rows with verbatim quotes)",
+    provider="Chengyu Atlas curation of public government plans; places located with Tianditu unit points",
+    licence="facts from public documents; quotes are short citations",
+    datum="WGS84 (place points from Tianditu, CGCS2000≈WGS84)",
+    notes="Geometry is schematic: straight segments between the named places, or points at the places' administrative units.",
+)
+
+
+def make_spec(layer_id: str, title_zh: str, title_en: str, description: str, geometry_type: str) -> LayerSpec:
+    """The spec of a project layer: shared fields, schematic-geometry rules by geometry type."""
+    line = geometry_type == "LineString"
+    return LayerSpec(
+        id=layer_id,
+        title_zh=title_zh,
+        title_en=title_en,
+        description=description,
+        geometry_type=geometry_type,
+        fields=PROJECT_FIELDS,
+        data_sources=(PROJECT_SOURCE, boundaries.TIANDITU),
+        extra_geometry_types=("Point",) if line else (),
+        allow_null_geometry=True,
+    )
+
+
+def _doc_sort_key(mention: Mention) -> tuple:
+    date = documents()[mention.doc].date
+    return (date is not None, date or "")
+
+
+@cache
+def zone_frame() -> gpd.GeoDataFrame:
+    """Zones, for computing which zones a project touches."""
+    from layers import zones
+
+    return zones.build()
+
+
+def load_projects(layer_id: str, data_file: str, kinds: tuple[str, ...]) -> list[ProjectRow]:
+    """Rows of a project data file, validated: kinds, adcodes, documents, unique ids, id prefix."""
+    rows = load_rows(DATA_DIR / data_file, ProjectRow, layer=layer_id)
+    docs = documents()
+    prefix = {"rail": "rail", "highways": "highway", "waterways": "waterway", "ports": "port", "airports": "airport", "hubs": "hub"}.get(layer_id, layer_id)
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        label = f"{n} ({row.id})"
+        if not row.id.startswith(prefix + ":"):
+            raise LayerDataError(layer_id, f"id must start with '{prefix}:'", file=data_file, row=label)
+        if row.id in seen:
+            raise LayerDataError(layer_id, f"duplicate id {row.id}", file=data_file, row=label)
+        seen.add(row.id)
+        if row.kind not in kinds:
+            raise LayerDataError(layer_id, f"kind {row.kind!r} not in {kinds}", file=data_file, row=label)
+        for p in row.places:
+            if not gazetteer.known(p.adcode):
+                raise LayerDataError(layer_id, f"place {p.name_zh}: unknown adcode {p.adcode}", file=data_file, row=label)
+        for m in row.mentions:
+            if m.doc not in docs:
+                raise LayerDataError(layer_id, f"mention cites unknown document {m.doc}", file=data_file, row=label)
+            if m.period_start and m.period_end and m.period_start > m.period_end:
+                raise LayerDataError(layer_id, f"period {m.period_start}–{m.period_end} ends before it starts", file=data_file, row=label)
+    return rows
+
+
+def _newest(mentions: list[Mention], attr: str):
+    for m in mentions:
+        value = getattr(m, attr)
+        if value is not None:
+            return value, m
+    return None, None
+
+
+def _geometry(row: ProjectRow, line: bool):
+    located = [gazetteer.locate(p.adcode) for p in row.places]
+    coords = [(p.lon, p.lat) for p in located]
+    distinct = list(dict.fromkeys(coords))
+    if not distinct:
+        return None, "unlocated", located
+    if line and len(distinct) >= 2:
+        return schematic_line(coords), "schematic", located
+    if len(distinct) == 1:
+        return point(*distinct[0]), "approximate", located
+    return MultiPoint(distinct), "approximate", located
+
+
+def build_projects(spec: LayerSpec, data_file: str, kinds: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Build a project layer from its data file (see module docstring)."""
+    rows = load_projects(spec.id, data_file, kinds)
+    docs = documents()
+    counties = boundaries.counties()
+    zones = zone_frame()
+    line = spec.geometry_type == "LineString"
+    records, geoms = [], []
+    for row in rows:
+        mentions = sorted(row.mentions, key=_doc_sort_key, reverse=True)
+        geom, quality, located = _geometry(row, line)
+        status_zh, status_mention = _newest(mentions, "status_zh")
+        period_start, _ = _newest(mentions, "period_start")
+        period_end, _ = _newest(mentions, "period_end")
+        length_doc, _ = _newest(mentions, "length_km")
+        investment, _ = _newest(mentions, "investment_yi_yuan")
+        content, _ = _newest(mentions, "content")
+        if geom is not None:
+            hit = counties.iloc[counties.sindex.query(geom, predicate="intersects")]
+            regions = sorted(hit["adcode"])
+            provinces = sorted({boundaries.PROVINCE_ADCODES[a] for a in hit["province_adcode"]})
+            zone_ids = sorted(zones.iloc[zones.sindex.query(geom, predicate="intersects")]["id"])
+        else:
+            regions, provinces, zone_ids = [], [], []
+        records.append(
+            {
+                "id": row.id,
+                "layer": spec.id,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+                "aliases": list(row.aliases),
+                "kind": row.kind,
+                "sources": [
+                    {"seed": m.seed, "doc": m.doc, "doc_title_zh": docs[m.doc].title_zh, "doc_date": docs[m.doc].date, "quote": m.quote}
+                    for m in mentions
+                ],
+                "geometry_quality": quality,
+                "upgrade": row.upgrade,
+                "status": normalise_status(status_zh),
+                "status_zh": status_zh,
+                "status_as_of": docs[status_mention.doc].date if status_mention else docs[mentions[0].doc].date,
+                "period_start": period_start,
+                "period_end": period_end,
+                "length_km_documented": float(length_doc) if length_doc is not None else None,
+                "length_km": None,
+                "length_difference_pct": None,
+                "investment_yi_yuan_documented": float(investment) if investment is not None else None,
+                "content": content,
+                "places": [
+                    {"name_zh": p.name_zh, "adcode": p.adcode, "unit_name_zh": loc.unit_name_zh, "lon": loc.lon, "lat": loc.lat, "point_source": loc.point_source}
+                    for p, loc in zip(row.places, located)
+                ],
+                "regions": regions,
+                "provinces": provinces,
+                "zones": zone_ids,
+                "cross_border": provinces == ["chongqing", "sichuan"],
+                "mentions": [
+                    {
+                        "doc": m.doc,
+                        "doc_title_zh": docs[m.doc].title_zh,
+                        "doc_date": docs[m.doc].date,
+                        "seed": m.seed,
+                        "quote": m.quote,
+                        "status_zh": m.status_zh,
+                        "status": normalise_status(m.status_zh) if m.status_zh else None,
+                        "period_start": m.period_start,
+                        "period_end": m.period_end,
+                        "length_km": m.length_km,
+                        "investment_yi_yuan": m.investment_yi_yuan,
+                        "content": m.content,
+                    }
+                    for m in mentions
+                ],
+            }
+        )
+        geoms.append(geom)
+    frame = frame_from_records(records, geoms, spec)
+    if line:
+        measured = length_km(frame)
+        for i, m in zip(frame.index, measured):
+            if frame.at[i, "geometry"] is not None and frame.at[i, "geometry"].geom_type.endswith("LineString"):
+                frame.at[i, "length_km"] = round(float(m), 1)
+                doc = frame.at[i, "length_km_documented"]
+                if doc:
+                    frame.at[i, "length_difference_pct"] = round((float(m) - doc) / doc * 100, 1)
+    return frame
+
+
+Mode = Literal["rail", "highways", "waterways", "ports", "airports", "hubs"]
