@@ -44,8 +44,13 @@ def test_every_layer_is_valid_rfc7946(client, layer_id):
     assert geojson_validator.validate_structure(fc, check_crs=True) == {}
     result = geojson_validator.validate_geometries(fc, criteria_problematic=PROBLEMATIC)
     assert result["invalid"] == {} and result["problematic"] == {}
-    coords = json.dumps(fc["features"][0]["geometry"]["coordinates"])
-    assert max(len(x.split(".")[1]) for x in coords.replace("[", "").replace("]", "").split(",") if "." in x) <= 6
+    located = [f["geometry"] for f in fc["features"] if f["geometry"] is not None]
+    assert located
+    for geometry in located:
+        coords = json.dumps(geometry["coordinates"]).replace("[", "").replace("]", "").split(",")
+        assert max((len(x.split(".")[1]) for x in coords if "." in x), default=0) <= 6
+    unlocated = [f for f in fc["features"] if f["geometry"] is None]
+    assert all(f["properties"]["geometry_quality"] == "unlocated" for f in unlocated)
 
 
 def test_bbox_filter(client):
