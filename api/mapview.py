@@ -21,6 +21,12 @@ MAP_LAYERS: tuple[tuple[str, str, bool], ...] = (
     ("counties", "区县 Counties", True),
     ("economic_circle", "经济圈范围 Economic circle", True),
     ("zones", "合作区 Zones", True),
+    ("waterways", "航道 Waterways", True),
+    ("highways", "公路 Roads", True),
+    ("rail", "铁路 Rail", True),
+    ("ports", "港口 Ports", True),
+    ("airports", "机场 Airports", True),
+    ("hubs", "枢纽与园区 Hubs & parks", False),
 )
 
 

@@ -76,6 +76,58 @@
     ]);
   }
 
+  // One colour per mode (Paul Tol's bright/vibrant, colour-blind safe); dash by status.
+  var MODES = {
+    rail: { colour: "#882255", label: "铁路 Rail" },
+    highways: { colour: "#CC6600", label: "公路 Roads" },
+    waterways: { colour: "#0077BB", label: "航道 Waterways" },
+    ports: { colour: "#33BBEE", label: "港口 Ports" },
+    airports: { colour: "#EE3377", label: "机场 Airports" },
+    hubs: { colour: "#009988", label: "枢纽与园区 Hubs & parks" }
+  };
+  var STATUS_LABEL = {
+    planned: "规划 planned", study: "研究 study", preparatory: "前期 preparatory",
+    under_construction: "建设 under construction", completed: "建成 completed", operating: "运营 operating"
+  };
+  function isEarly(status) { return status === "planned" || status === "study" || status === "preparatory"; }
+
+  function projectPopup(p, mode) {
+    var places = (p.places || []).map(function (x) { return x.name_zh; }).join(" → ");
+    var length = null;
+    if (p.length_km !== null && p.length_km !== undefined) {
+      length = fmt(p.length_km, 1) + " km schematic";
+      if (p.length_km_documented) { length += " · " + fmt(p.length_km_documented, 2) + " km documented"; }
+    } else if (p.length_km_documented) { length = fmt(p.length_km_documented, 2) + " km documented"; }
+    var period = (p.period_start || p.period_end) ? (p.period_start || "…") + "–" + (p.period_end || "…") : null;
+    var mentions = el("ol", { class: "atlas-citations" });
+    (p.mentions || []).forEach(function (m) {
+      mentions.appendChild(el("li", null, [
+        el("strong", { text: (m.status_zh || "—") + " " }),
+        el("q", { text: m.quote }),
+        el("span", { class: "atlas-cite-doc", text: " — " + (m.doc_title_zh || m.doc) + (m.doc_date ? " (" + m.doc_date + ")" : "") + ", " + m.seed })
+      ]));
+    });
+    var quality = p.geometry_quality === "schematic" ? "示意线：按文件所列地点连直线 Schematic: straight between the named places" :
+      p.geometry_quality === "approximate" ? "位置近似：所在区县的天地图点 Approximate: the Tianditu point of its county" : null;
+    return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
+      el("h3", { text: p.name_zh }),
+      el("p", { class: "atlas-en", text: p.name_en + " · " + MODES[mode].label + " · " + p.kind + (p.upgrade ? " (upgrade)" : "") }),
+      quality ? el("p", { class: "atlas-warn", text: quality }) : null,
+      el("table", { class: "atlas-props" }, [
+        row("状态 Status", document.createTextNode((STATUS_LABEL[p.status] || p.status) + (p.status_zh ? "（" + p.status_zh + "）" : "") + (p.status_as_of ? " as of " + p.status_as_of : ""))),
+        period ? row("年限 Period", document.createTextNode(period)) : null,
+        length ? row("长度 Length", document.createTextNode(length)) : null,
+        p.investment_yi_yuan_documented ? row("投资 Investment", document.createTextNode(fmt(p.investment_yi_yuan_documented, 2) + " 亿元")) : null,
+        p.content ? row("内容 Works", document.createTextNode(p.content)) : null,
+        places ? row("地点 Places", document.createTextNode(places)) : null,
+        (p.zones && p.zones.length) ? row("合作区 Zones", document.createTextNode(p.zones.join(", "))) : null,
+        row("跨省 Cross-border", document.createTextNode(p.cross_border ? "是 yes" : "否 no"))
+      ]),
+      el("h4", { text: "文件 Documents (newest first)" }),
+      mentions
+    ]);
+  }
+
   function regionPopup(p) {
     return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
       el("h3", { text: p.name_zh }),
@@ -133,10 +185,11 @@
       this.groups = groups;
       var status = document.getElementById("atlas-status");
       var self = this;
-      var order = ["provinces", "counties", "economic_circle", "zones"].filter(function (id) { return groups[id]; });
+      var order = ["provinces", "counties", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs"].filter(function (id) { return groups[id]; });
+      this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
-        var url = config.api + "/layers/" + encodeURIComponent(id) + "?zoom=" + encodeURIComponent(config.zoom);
+        var url = config.api + "/layers/" + encodeURIComponent(id) + (MODES[id] ? "" : "?zoom=" + encodeURIComponent(config.zoom));
         fetch(url).then(function (r) {
           if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
           return r.json();
@@ -183,6 +236,8 @@
           },
           onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380, autoPanPaddingTopLeft: L.point(20, 110) }); }
         }).addTo(group);
+      } else if (MODES[id]) {
+        this.drawProjects(id, fc);
       } else if (id === "zones") {
         // Largest first, so smaller zones sit on top and stay clickable.
         var feats = fc.features.slice().sort(function (a, b) { return (b.properties.area_km2 || 0) - (a.properties.area_km2 || 0); });
@@ -209,6 +264,38 @@
       }
     },
 
+    drawProjects: function (mode, fc) {
+      var colour = MODES[mode].colour, self = this;
+      var located = fc.features.filter(function (f) { return f.geometry; });
+      this.projects[mode] = fc.features;
+      this.projectLayers = this.projectLayers || {};
+      L.geoJSON({ type: "FeatureCollection", features: located }, {
+        style: function (f) {
+          var st = f.properties.status;
+          return { color: colour, weight: st === "operating" || st === "completed" ? 4 : 3, opacity: 0.9, dashArray: isEarly(st) ? "7 6" : null };
+        },
+        pointToLayer: function (f, latlng) {
+          var st = f.properties.status;
+          return L.circleMarker(latlng, { radius: 6, color: colour, weight: 2, fillColor: isEarly(st) ? "#ffffff" : colour, fillOpacity: 0.95, dashArray: isEarly(st) ? "3 2" : null });
+        },
+        onEachFeature: function (f, layer) {
+          self.projectLayers[f.id] = layer;
+          layer.bindPopup(function () { return projectPopup(f.properties, mode); }, { maxWidth: 440, maxHeight: 420, autoPanPaddingTopLeft: L.point(20, 110), autoPanPaddingBottomRight: L.point(300, 20) });
+          layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
+        }
+      }).addTo(this.groups[mode]);
+      document.body.setAttribute("data-" + mode + "-drawn", String(located.length));
+    },
+
+    openFeature: function (id) {
+      var layer = (this.projectLayers && this.projectLayers[id]) || (this.zoneLayers && this.zoneLayers[id]);
+      if (!layer) { return false; }
+      var map = this.map, center = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+      map.setView(center, Math.max(map.getZoom(), 8), { animate: false });
+      layer.openPopup(center);
+      return true;
+    },
+
     finish: function () {
       var legend = document.getElementById("atlas-legend");
       legend.textContent = "";
@@ -220,6 +307,19 @@
       items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#8c510a" }), "经济圈范围 Circle scope"]));
       items.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#8c510a" }), "部分纳入 Partly in scope (开州, 云阳)"]));
       legend.appendChild(items);
+      var present = Object.keys(MODES).filter(function (m) { return this.projects && this.projects[m]; }, this);
+      if (present.length) {
+        legend.appendChild(el("h3", { text: "项目 Projects" }));
+        var pl = el("ul");
+        present.forEach(function (m) {
+          var point = m === "ports" || m === "airports" || m === "hubs";
+          pl.appendChild(el("li", null, [el("span", { class: "swatch" + (point ? " dot" : " line"), style: (point ? "background:" : "border-color:") + MODES[m].colour }), MODES[m].label]));
+        });
+        pl.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#444;border-top-width:3px" }), "实线 建设/运营 Under construction, operating"]));
+        pl.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#444;border-top-width:3px" }), "虚线/空心 规划/研究/前期 Planned, study, preparatory"]));
+        legend.appendChild(pl);
+        legend.appendChild(el("p", { class: "atlas-note", text: "线路为示意：按文件所列地点连直线 Lines are schematic, straight between the places the documents name" }));
+      }
       if (this.zones) {
         legend.appendChild(el("h3", { text: "合作区 Zones (click / 点击)" }));
         var zl = el("ul", { class: "atlas-zone-legend" });
