@@ -59,13 +59,67 @@ def cmd_check(args: argparse.Namespace) -> int:
                 reason = seeds.check(citation)
                 if reason:
                     problems.append(f"{layer_id}: {fid}: {reason}: {s['seed']} [{s['doc']}] “{s['quote']}”")
+    warnings = review_warnings(catalog)
     for layer_id, layer in catalog.layers.items():
         print(f"{layer_id:16s} {len(layer.frame):5d} features")
     print(f"{n_citations} citations checked against {seeds.seeds_dir}")
+    for w in warnings:
+        print(f"REVIEW {w}")
+    print(f"{len(warnings)} warning(s) for review")
     for p in problems:
         print(f"PROBLEM {p}")
     print(f"{len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+#: Measured schematic length and documented length differing by more than this are flagged.
+LENGTH_REVIEW_PCT = 40.0
+
+
+def review_warnings(catalog) -> list[str]:
+    """Things a reviewer should look at that are not errors.
+
+    - a schematic line whose measured length differs from the documented one by > 40 %;
+    - a project row the documents name without any place (no geometry).
+    """
+    out = []
+    for layer_id, layer in catalog.layers.items():
+        frame = layer.frame
+        if "length_difference_pct" in frame.columns:
+            for fid, diff, measured, documented in zip(frame["id"], frame["length_difference_pct"], frame["length_km"], frame["length_km_documented"]):
+                if diff is not None and abs(diff) > LENGTH_REVIEW_PCT:
+                    out.append(f"{layer_id}: {fid}: schematic length {measured} km vs documented {documented} km ({diff:+.0f}%)")
+        for fid, quality in zip(frame["id"], frame["geometry_quality"]):
+            if quality == "unlocated":
+                out.append(f"{layer_id}: {fid}: the documents name no place; not drawn")
+    return out
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Counts by layer, kind, status and seed; passages naming project terms no row covers."""
+    from layers.coverage import PROJECT_LAYERS, counts, uncovered
+    from layers.sources import SeedLibrary
+
+    catalog = _catalog()
+    frames = {k: catalog.layers[k].frame for k in PROJECT_LAYERS if k in catalog.layers}
+    for title, counter in counts(frames).items():
+        print(f"== by {title}")
+        for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {key:40s} {n:5d}")
+    try:
+        library = SeedLibrary(Path(args.seeds))
+    except FileNotFoundError as exc:
+        print(f"error: {exc} (give --seeds DIR)", file=sys.stderr)
+        return 2
+    seeds = sorted(p.name for p in library.seeds_dir.glob("*.txt"))
+    gaps = uncovered(library, seeds, frames)
+    print(f"== passages with a project term that no row quotes or names: {len(gaps)}")
+    shown = gaps if args.all else gaps[: args.limit]
+    for p in shown:
+        print(f"  {p.seed}:{p.line}: {p.text[:100]}")
+    if len(shown) < len(gaps):
+        print(f"  … {len(gaps) - len(shown)} more (--all to list every one)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="validate data and verify every citation against the seeds")
     p.add_argument("--seeds", default=str(DEFAULT_SEEDS), help="seed directory (default: ../shared/seeds)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("coverage", help="project counts by layer/kind/status/seed and uncovered passages")
+    p.add_argument("--seeds", default=str(DEFAULT_SEEDS), help="seed directory (default: ../shared/seeds)")
+    p.add_argument("--limit", type=int, default=60, help="how many uncovered passages to print")
+    p.add_argument("--all", action="store_true", help="print every uncovered passage")
+    p.set_defaults(func=cmd_coverage)
     args = parser.parse_args(argv)
     return args.func(args)
 

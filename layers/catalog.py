@@ -240,8 +240,11 @@ def year_mask(frame: gpd.GeoDataFrame, year: int) -> pd.Series:
     """
     if "period_start" not in frame.columns:
         raise QueryError("this layer has no period to filter by year")
-    start = frame["period_start"].map(lambda v: v if v is not None else None)
-    end = frame["period_end"]
+    def value(v):
+        return None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else v
+
+    start = [value(v) for v in frame["period_start"]]
+    end = [value(v) for v in frame["period_end"]]
     return pd.Series(
         [
             (s is not None or e is not None) and (s is None or s <= year) and (e is None or year <= e)

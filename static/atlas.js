@@ -72,8 +72,25 @@
       p.geometry_quality === "approximate" ? el("p", { class: "atlas-warn", text: "部分成员仅部分纳入：图上画出整个区县。Some members belong only in part; whole units are drawn." }) : null,
       table,
       el("h4", { text: "出处 Sources" }),
-      citations(p.sources)
+      citations(p.sources),
+      zoneProjects(p.id)
     ]);
+  }
+
+  function zoneProjects(zoneId) {
+    var box = el("div", { class: "atlas-zone-projects" });
+    var projects = AtlasMap.projects || {};
+    var any = false;
+    Object.keys(MODES).forEach(function (mode) {
+      var hits = (projects[mode] || []).filter(function (f) { return (f.properties.zones || []).indexOf(zoneId) >= 0; });
+      if (!hits.length) { return; }
+      any = true;
+      var names = hits.slice(0, 10).map(function (f) { return f.properties.name_zh + "（" + (STATUS_LABEL[f.properties.status] || f.properties.status).split(" ")[0] + "）"; });
+      box.appendChild(el("p", null, [el("strong", { text: MODES[mode].label + " " + hits.length + ": " }), names.join("、") + (hits.length > 10 ? " …" : "")]));
+    });
+    if (!any) { return null; }
+    box.insertBefore(el("h4", { text: "涉及项目 Projects touching this zone" }), box.firstChild);
+    return box;
   }
 
   // One colour per mode (Paul Tol's bright/vibrant, colour-blind safe); dash by status.
@@ -90,6 +107,11 @@
     under_construction: "建设 under construction", completed: "建成 completed", operating: "运营 operating"
   };
   function isEarly(status) { return status === "planned" || status === "study" || status === "preparatory"; }
+
+  function zoneName(id) {
+    var z = (AtlasMap.zones || []).filter(function (f) { return f.id === id; })[0];
+    return z ? z.properties.name_zh : id;
+  }
 
   function projectPopup(p, mode) {
     var places = (p.places || []).map(function (x) { return x.name_zh; }).join(" → ");
@@ -120,7 +142,7 @@
         p.investment_yi_yuan_documented ? row("投资 Investment", document.createTextNode(fmt(p.investment_yi_yuan_documented, 2) + " 亿元")) : null,
         p.content ? row("内容 Works", document.createTextNode(p.content)) : null,
         places ? row("地点 Places", document.createTextNode(places)) : null,
-        (p.zones && p.zones.length) ? row("合作区 Zones", document.createTextNode(p.zones.join(", "))) : null,
+        (p.zones && p.zones.length) ? row("合作区 Zones", document.createTextNode(p.zones.map(zoneName).join("、"))) : null,
         row("跨省 Cross-border", document.createTextNode(p.cross_border ? "是 yes" : "否 no"))
       ]),
       el("h4", { text: "文件 Documents (newest first)" }),

@@ -95,7 +95,7 @@ def test_map_draws_zones_and_opens_a_popup(page, server):
     drawn = int(page.get_attribute("body", "data-zones-drawn"))
     assert drawn >= 12
     assert page.locator("path.leaflet-interactive").count() > 200  # counties + zones as SVG paths
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 4
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 10
     assert "合作区" in page.inner_text("#atlas-legend")
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
 
@@ -121,3 +121,29 @@ def test_clicking_a_zone_on_the_map_opens_its_popup(page, server):
     popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup")
     assert "川渝高竹新区" in popup.inner_text() or popup.get_attribute("data-feature-id").startswith("zone:")
     assert page.inner_text("#atlas-hover")  # county read-out under the cursor
+
+
+def test_project_layers_toggle_and_open_a_project_popup(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    assert int(page.get_attribute("body", "data-rail-drawn")) > 50
+    paths_before = page.locator("path.leaflet-interactive").count()
+    rail_toggle = page.locator(".leaflet-control-layers-overlays label", has_text="铁路 Rail").locator("input")
+    rail_toggle.uncheck()
+    assert page.locator("path.leaflet-interactive").count() < paths_before
+    rail_toggle.check()
+    assert page.locator("path.leaflet-interactive").count() == paths_before
+    hubs_toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Hubs").locator("input")
+    assert not hubs_toggle.is_checked()
+    hubs_toggle.check()
+    assert page.evaluate("AtlasMap.openFeature('rail:chengdu-dazhou-wanzhou-hsr')")
+    popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='rail:chengdu-dazhou-wanzhou-hsr']")
+    text = popup.inner_text()
+    for expected in ("成都至达州至万州高速铁路", "as of 2023-03-29", "km schematic", "Schematic", "推动川渝万达开地区统筹发展总体方案"):
+        assert expected in text, expected
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "project-popup.png"))
+    # A zone popup lists the projects touching it.
+    page.click('button[data-zone="zone:wandakai"]')
+    zone = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='zone:wandakai']")
+    assert "涉及项目" in zone.inner_text() and "成都至达州至万州高速铁路" in zone.inner_text()

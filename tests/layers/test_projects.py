@@ -1,0 +1,217 @@
+import pytest
+import shapely
+
+from layers import gazetteer
+from layers.catalog import year_mask
+from layers.datafiles import load_rows
+from layers.errors import LayerDataError
+from layers.projects import ProjectRow, load_projects, normalise_status
+
+PROJECT_LAYERS = ("rail", "highways", "waterways", "ports", "airports", "hubs")
+
+
+@pytest.mark.parametrize(
+    "verb, status",
+    [
+        ("规划建设", "planned"),
+        ("规划", "planned"),
+        ("规划研究", "study"),
+        ("研究论证", "study"),
+        ("研究建设", "study"),
+        ("积极推进…前期工作", "preparatory"),
+        ("力争开工建设", "preparatory"),
+        ("开工建设", "under_construction"),
+        ("加快…建设", "under_construction"),
+        ("续建或新开工", "under_construction"),
+        ("扩容改造", "under_construction"),
+        ("建成投用", "under_construction"),  # a plan's completion target, not a fact
+        ("力争建成", "under_construction"),
+        ("依托", "operating"),  # the plan leans on an existing line
+        ("用好", "operating"),
+        ("已建成", "completed"),
+        ("打造", "planned"),
+        ("", "planned"),
+        (None, "planned"),
+    ],
+)
+def test_status_normalisation(verb, status):
+    assert normalise_status(verb) == status
+
+
+def frame(catalog, layer_id):
+    return catalog.layers[layer_id].frame.set_index("id")
+
+
+def test_same_project_is_merged_across_documents_newest_first(catalog):
+    row = frame(catalog, "rail").loc["rail:chengdu-dazhou-wanzhou-hsr"]
+    docs = [m["doc"] for m in row["mentions"]]
+    assert {"wdk_plan", "outline", "cq_transport_action"} <= set(docs)
+    dates = [m["doc_date"] for m in row["mentions"] if m["doc_date"]]
+    assert dates == sorted(dates, reverse=True)
+    assert row["mentions"][-1]["doc_date"] is None or None not in dates  # undated documents last
+    assert row["status_as_of"] == row["mentions"][0]["doc_date"]
+    assert "成达万高铁" in row["aliases"] or "成达万" in "".join(row["aliases"])
+    assert row["sources"] and len(row["sources"]) == len(row["mentions"])
+
+
+def test_where_documents_disagree_every_figure_is_kept(catalog):
+    """Each mention keeps its own verb and figures; the row's headline comes from the newest."""
+    rail = frame(catalog, "rail")
+    disagreeing = [
+        fid for fid, mentions in rail["mentions"].items()
+        if len({normalise_status(m["status_zh"]) for m in mentions if m["status_zh"]}) > 1
+    ]
+    assert disagreeing, "some rail projects change status across documents"
+    for fid in disagreeing:
+        mentions = rail.loc[fid, "mentions"]
+        newest = next(m for m in mentions if m["status_zh"])
+        assert rail.loc[fid, "status_zh"] == newest["status_zh"]
+
+
+@pytest.mark.parametrize(
+    "layer_id, fid, length, start, end",
+    [
+        ("highways", "highway:wanzhou-kaijiang-dazhou-expressway", 50.8, 2021, 2025),  # 001 table: 万开达直线高速
+        ("highways", "highway:dazhou-wanzhou-direct-expressway", 57.76, 2023, 2027),  # 001 table: 达万直达高速
+    ],
+)
+def test_wandakai_2023_table_rows(catalog, layer_id, fid, length, start, end):
+    row = frame(catalog, layer_id).loc[fid]
+    assert (row["length_km_documented"], row["period_start"], row["period_end"]) == (length, start, end)
+    assert any(m["doc"] == "wdk_tasks_2023" for m in row["mentions"])
+
+
+@pytest.mark.parametrize(
+    "fid, start, end, investment",
+    [
+        ("waterway:jialing-lize-hub", 2019, 2024, 40),
+        ("waterway:wujiang-baima-hub", 2019, 2030, 113),
+        ("waterway:minjiang-longxikou-hub", 2017, 2025, 155.29),
+        ("waterway:qujiang-fengdongzi-hub", 2021, 2025, 39.5),
+    ],
+)
+def test_shipping_centre_table_rows(catalog, fid, start, end, investment):
+    row = frame(catalog, "waterways").loc[fid]
+    table = [m for m in row["mentions"] if m["doc"] == "shipping_center" and m["investment_yi_yuan"]]
+    assert table and (table[0]["period_start"], table[0]["period_end"], table[0]["investment_yi_yuan"]) == (start, end, investment)
+
+
+def test_shipping_centre_table_is_fully_reconstructed(catalog):
+    """The table has 48 rows; each becomes a mention with an investment figure."""
+    names = set()
+    for layer_id in ("rail", "waterways", "ports"):
+        for mentions in catalog.layers[layer_id].frame["mentions"]:
+            names |= {m["quote"] for m in mentions if m["doc"] == "shipping_center" and m["investment_yi_yuan"]}
+    assert len(names) >= 44
+
+
+def test_lines_are_schematic_through_their_places(catalog):
+    rail = frame(catalog, "rail")
+    row = rail.loc["rail:chengdu-dazhou-wanzhou-hsr"]
+    geom = rail.loc["rail:chengdu-dazhou-wanzhou-hsr", "geometry"]
+    assert row["geometry_quality"] == "schematic" and geom.geom_type == "LineString"
+    assert [(p["lon"], p["lat"]) for p in row["places"]] == list(geom.coords)
+    assert row["cross_border"] is True
+    assert "zone:wandakai" in row["zones"] and "500101" in row["regions"]
+    assert row["length_km"] > 300
+
+
+def test_point_layers_are_approximate_and_unplaced_rows_are_kept_without_geometry(catalog):
+    for layer_id in ("ports", "airports", "hubs"):
+        f = catalog.layers[layer_id].frame
+        assert set(f["geometry_quality"]) <= {"approximate", "unlocated"}
+        assert set(shapely.get_type_id(f.geometry.dropna().values)) <= {0, 4}  # Point, MultiPoint
+    for layer_id in PROJECT_LAYERS:
+        f = catalog.layers[layer_id].frame
+        unlocated = f[f["geometry_quality"] == "unlocated"]
+        assert unlocated.geometry.isna().all()
+        assert all(not places for places in unlocated["places"])
+
+
+def test_measured_against_documented_length(catalog):
+    f = frame(catalog, "highways")
+    row = f.loc["highway:dazhou-wanzhou-direct-expressway"]
+    assert row["length_difference_pct"] == pytest.approx((row["length_km"] - 57.76) / 57.76 * 100, abs=0.1)
+    from layers.__main__ import review_warnings
+
+    warnings = review_warnings(catalog)
+    assert any("dazhou-wanzhou-direct-expressway" in w and "documented 57.76" in w for w in warnings)
+    assert not any("chengdu-dazhou-wanzhou-hsr" in w for w in warnings)
+
+
+def test_every_project_layer_has_rows_and_cites_the_minimum_documents(catalog):
+    cited = set()
+    for layer_id in PROJECT_LAYERS:
+        f = catalog.layers[layer_id].frame
+        assert len(f) > 20
+        for mentions in f["mentions"]:
+            cited |= {m["doc"] for m in mentions}
+    assert {"wdk_tasks_2023", "wdk_plan", "cnyx_plan", "outline", "cq_transport_action", "shipping_center"} <= cited
+
+
+def test_ids_and_names_are_not_duplicated_across_project_layers(catalog):
+    seen = {}
+    for layer_id in PROJECT_LAYERS:
+        for fid, name in zip(catalog.layers[layer_id].frame["id"], catalog.layers[layer_id].frame["name_zh"]):
+            assert name not in seen, f"{name} is both {seen[name]} and {fid}"
+            seen[name] = fid
+
+
+@pytest.mark.parametrize(
+    "patch, reason",
+    [
+        pytest.param({"kind": "spaceport"}, "kind 'spaceport'", id="bad-kind"),
+        pytest.param({"places": [{"name_zh": "某地", "adcode": "999999"}]}, "unknown adcode 999999", id="bad-adcode"),
+        pytest.param({"id": "road:x"}, "must start with 'rail:'", id="bad-prefix"),
+    ],
+)
+def test_bad_rows_are_refused_with_file_row_and_reason(tmp_path, monkeypatch, patch, reason):
+    import yaml
+
+    import layers.projects as projects
+
+    row = {"id": "rail:x", "name_zh": "测试线", "name_en": "Test", "kind": "high_speed", "places": [],
+           "mentions": [{"doc": "wdk_plan", "seed": "000_997ade5b59c3b5b6.txt", "quote": "万州区", "status_zh": "建设"}]}
+    row.update(patch)
+    (tmp_path / "rail.yaml").write_text(yaml.safe_dump([row], allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(projects, "DATA_DIR", tmp_path)
+    with pytest.raises(LayerDataError) as info:
+        load_projects("rail", "rail.yaml", ("high_speed",))
+    assert "rail.yaml" in str(info.value) and "row 1" in str(info.value) and reason in str(info.value)
+
+
+def test_mentions_need_a_quote(tmp_path):
+    (tmp_path / "x.yaml").write_text("- {id: 'rail:x', name_zh: a, name_en: a, kind: high_speed, mentions: [{doc: wdk_plan, seed: s, quote: ''}]}\n")
+    with pytest.raises(LayerDataError, match="quote"):
+        load_rows(tmp_path / "x.yaml", ProjectRow, layer="rail")
+
+
+def test_year_mask_uses_open_ended_periods(catalog):
+    import geopandas as gpd
+    import pandas as pd
+
+    f = gpd.GeoDataFrame({"period_start": pd.Series([2020, None, 2026, None], dtype=object),
+                          "period_end": pd.Series([2025, 2023, None, None], dtype=object)}, geometry=[None] * 4)
+    assert year_mask(f, 2024).tolist() == [True, False, False, False]
+    assert year_mask(f, 2022).tolist() == [True, True, False, False]
+    assert year_mask(f, 2030).tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize(
+    "adcode, core_name",
+    [("500000", "渝中区"), ("510100", "锦江区"), ("511700", "通川区")],
+)
+def test_cities_are_located_at_their_core_district(adcode, core_name):
+    place = gazetteer.locate(adcode)
+    assert core_name in place.point_source
+    county = boundaries_point = gazetteer._table()
+    core = county[(county["name_zh"] == core_name) & (county["level"] == "county")].iloc[0]
+    assert (place.lon, place.lat) == (core["lon"], core["lat"])
+    assert boundaries_point is not None
+
+
+def test_county_is_located_at_its_tianditu_point():
+    place = gazetteer.locate("500101")
+    assert (place.lon, place.lat) == (108.425, 30.697) and place.level == "county"
+    with pytest.raises(KeyError):
+        gazetteer.locate("000000")
