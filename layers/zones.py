@@ -13,11 +13,11 @@ from functools import cache
 from typing import Literal
 
 import geopandas as gpd
-from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
+from pydantic import BaseModel, ConfigDict, Field as PField
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import DATA_DIR, load_rows
+from layers.datafiles import DATA_DIR, Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation, citation_dicts, documents
 from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
@@ -37,25 +37,15 @@ ZoneKind = Literal[
 
 class Member(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    adcode: str
+    adcode: Adcode
     name_zh: str
     part: bool = False
-
-    @field_validator("adcode", mode="before")
-    @classmethod
-    def _as_text(cls, v):
-        return str(v)
 
 
 class PartArea(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    adcode: str
+    adcode: Adcode
     area_km2: float
-
-    @field_validator("adcode", mode="before")
-    @classmethod
-    def _as_text(cls, v):
-        return str(v)
 
 
 class ZoneRow(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import BBoxDep, CatalogDep, DownloadFormat, FiltersDep, LayerDep, QDep, YearDep, ZoomDep
+from api.deps import CatalogDep, DownloadFormat, LayerDep, LayerQueryDep, ZoomDep
 from api.errors import ConversionError
 from api.writers import WRITERS
 from geo.geojson import dumps, feature_collection
@@ -85,25 +85,17 @@ def _cached_response(request: Request, key: tuple, make, media_type: str, header
     responses={200: {"content": {GEOJSON: {}}}},
 )
 def layer_geojson(
-    request: Request,
-    catalog: CatalogDep,
-    layer: LayerDep,
-    bbox: BBoxDep,
-    q: QDep,
-    filters: FiltersDep,
-    year: YearDep = None,
-    zoom: ZoomDep = None,
+    request: Request, catalog: CatalogDep, layer: LayerDep, query: LayerQueryDep, zoom: ZoomDep = None
 ) -> Response:
     """Features of the layer, filtered by ``bbox``, ``q``, properties and ``year``, simplified for ``zoom``.
 
     Property filters apply where the layer has the property (``kind``, ``status``, ``zone``,
     ``province``, ``cross_border``); asking for one it lacks is a 400.
     """
-    key = ("geojson", layer.spec.id, layer.version, bbox, q, tuple(sorted(filters.items())), year, zoom)
-    catalog.query(layer.spec.id, where=filters, year=year).head(0)  # validate filters before the cache
+    key = ("geojson", layer.spec.id, layer.version, query.key(), zoom)
 
     def make() -> bytes:
-        selected = catalog.query(layer.spec.id, bbox=bbox, q=q, where=filters, year=year)
+        selected = query.select(catalog, layer.spec.id)
         frame = catalog.frame_at_zoom(layer.spec.id, zoom).loc[selected.index]
         return dumps(feature_collection(frame, numberMatched=len(frame), numberReturned=len(frame)))
 
@@ -115,19 +107,15 @@ def download_layer(
     request: Request,
     catalog: CatalogDep,
     layer: LayerDep,
-    bbox: BBoxDep,
-    q: QDep,
-    filters: FiltersDep,
-    year: YearDep = None,
+    query: LayerQueryDep,
     format: Annotated[DownloadFormat, Query(description="geojson, gpkg or csv")] = "geojson",
 ) -> Response:
     """The layer (filtered as on the GeoJSON endpoint, if asked) as a file, full resolution."""
     writer = WRITERS[format]
-    key = ("download", layer.spec.id, layer.version, bbox, q, tuple(sorted(filters.items())), year, format)
-    catalog.query(layer.spec.id, where=filters, year=year).head(0)
+    key = ("download", layer.spec.id, layer.version, query.key(), format)
 
     def make() -> bytes:
-        frame = catalog.query(layer.spec.id, bbox=bbox, q=q, where=filters, year=year)
+        frame = query.select(catalog, layer.spec.id)
         try:
             return writer.write(frame, layer.spec.id)
         except Exception as exc:  # never send a truncated file
