@@ -19,6 +19,7 @@ LEAFLET = "/static/vendor/leaflet-1.9.4"
 MAP_LAYERS: tuple[tuple[str, str, bool], ...] = (
     ("provinces", "省界 Provinces", True),
     ("counties", "区县 Counties", True),
+    ("rivers", "河流 Rivers", True),
     ("economic_circle", "经济圈范围 Economic circle", True),
     ("zones", "合作区 Zones", True),
     ("waterways", "航道 Waterways", True),

@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "counties": "layers.counties",
     "economic_circle": "layers.economic_circle",
     "zones": "layers.zones",
+    "rivers": "layers.rivers",
     "rail": "layers.rail",
     "highways": "layers.highways",
     "waterways": "layers.waterways",

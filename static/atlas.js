@@ -207,7 +207,7 @@
       this.groups = groups;
       var status = document.getElementById("atlas-status");
       var self = this;
-      var order = ["provinces", "counties", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs"].filter(function (id) { return groups[id]; });
+      var order = ["provinces", "counties", "rivers", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs"].filter(function (id) { return groups[id]; });
       this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
@@ -250,6 +250,11 @@
           }
         }).addTo(group);
         group.bringToBack && group.bringToBack();
+      } else if (id === "rivers") {
+        L.geoJSON({ type: "FeatureCollection", features: fc.features.filter(function (f) { return f.geometry; }) }, {
+          style: { color: "#4a90c8", weight: 2, opacity: 0.85 },
+          onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name_zh + " " + f.properties.name_en, { sticky: true, className: "atlas-tip" }); }
+        }).addTo(group);
       } else if (id === "economic_circle") {
         L.geoJSON(fc, {
           style: function (f) {
@@ -326,6 +331,7 @@
       items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#4d4d4d" }), "省界 Province boundary"]));
       items.appendChild(el("li", null, [el("span", { class: "swatch", style: "background:#fbfaf6;border-color:#9a9a9a" }), "经济圈内区县 County in the circle"]));
       items.appendChild(el("li", null, [el("span", { class: "swatch", style: "background:#ececec;border-color:#9a9a9a" }), "圈外区县 County outside"]));
+      items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#4a90c8" }), "河流 River (GSHHG)"]));
       items.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#8c510a" }), "经济圈范围 Circle scope"]));
       items.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#8c510a" }), "部分纳入 Partly in scope (开州, 云阳)"]));
       legend.appendChild(items);

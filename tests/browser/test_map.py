@@ -95,7 +95,7 @@ def test_map_draws_zones_and_opens_a_popup(page, server):
     drawn = int(page.get_attribute("body", "data-zones-drawn"))
     assert drawn >= 12
     assert page.locator("path.leaflet-interactive").count() > 200  # counties + zones as SVG paths
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 10
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 11
     assert "合作区" in page.inner_text("#atlas-legend")
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
 
