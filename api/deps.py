@@ -62,7 +62,7 @@ ZoomDep = Annotated[
     Query(ge=0, le=18, description="Map zoom level: geometry simplified to about one pixel at that zoom"),
 ]
 
-DownloadFormat = Literal["geojson", "gpkg", "csv"]
+DownloadFormat = Literal["geojson", "gpkg", "shp", "fgb", "csv", "kml"]
 
 
 def get_filters(

@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     max_q_length: int = Field(200, ge=1, le=10_000)
     default_map_zoom: int = Field(7, ge=0, le=18)
     cors_origins: list[str] = []
+    #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
+    default_limit: int = Field(10, ge=1)
+    max_limit: int = Field(1000, ge=1)
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Settings:
+        if self.default_limit > self.max_limit:
+            raise ValueError(f"ATLAS_DEFAULT_LIMIT ({self.default_limit}) exceeds ATLAS_MAX_LIMIT ({self.max_limit})")
+        return self
 
     @model_validator(mode="after")
     def _check_basemap(self) -> Settings:

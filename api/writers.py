@@ -57,8 +57,8 @@ def write_csv(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def write_gpkg(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
-    """GeoPackage with one table named after the layer, EPSG:4326."""
+def _typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Flattened copy whose object columns get a GDAL-writable dtype (bool, int, float, text)."""
     flat = flatten(frame)
     for col in flat.columns:
         if col != flat.geometry.name and flat[col].dtype == object:
@@ -68,14 +68,93 @@ def write_gpkg(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
                 flat[col] = flat[col].astype("boolean")
             elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 flat[col] = flat[col].astype("float64") if any(isinstance(v, float) for v in values) else flat[col].astype("Int64")
+            elif col != flat.geometry.name:
+                flat[col] = flat[col].astype("string")
+    return flat
+
+
+def _write_with_gdal(frame: gpd.GeoDataFrame, layer_name: str, driver: str, suffix: str, **options) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{layer_name}.gpkg"
-        flat.to_file(path, layer=layer_name, driver="GPKG", engine="pyogrio")
+        path = Path(tmp) / f"{layer_name}.{suffix}"
+        _typed(frame).to_file(path, layer=layer_name, driver=driver, engine="pyogrio", **options)
         return path.read_bytes()
+
+
+def write_gpkg(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
+    """GeoPackage with one table named after the layer, EPSG:4326 (mixed geometry allowed)."""
+    return _write_with_gdal(frame, layer_name, "GPKG", "gpkg", geometry_type="Unknown")
+
+
+def write_fgb(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
+    """FlatGeobuf, EPSG:4326, with a spatial index unless some features have no geometry
+    (FlatGeobuf's index cannot hold them)."""
+    index = "YES" if frame.geometry.notna().all() else "NO"
+    return _write_with_gdal(frame, layer_name, "FlatGeobuf", "fgb", geometry_type="Unknown", layer_options={"SPATIAL_INDEX": index})
+
+
+def write_kml(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
+    """KML (WGS84 by definition); name from name_zh, the other properties as ExtendedData."""
+    return _write_with_gdal(frame, layer_name, "KML", "kml", dataset_options={"NameField": "name_zh"})
+
+
+#: Shapefile field names are at most 10 characters; these keep ours distinct and readable.
+def _shp_names(columns) -> dict[str, str]:
+    out, used = {}, set()
+    for col in columns:
+        base = col[:10]
+        name, n = base, 1
+        while name in used:
+            suffix = str(n)
+            name = base[: 10 - len(suffix)] + suffix
+            n += 1
+        used.add(name)
+        out[col] = name
+    return out
+
+
+def write_shapefile_zip(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
+    """A zip of Shapefiles with .prj and a UTF-8 .cpg; one shapefile per geometry kind present
+    (a shapefile holds one), fields.csv mapping 10-character names to full field names, and
+    attributes.csv with every attribute in full: dBase text fields stop at 254 bytes, which
+    long JSON values (sources, mentions) exceed."""
+    import zipfile
+
+    flat = _typed(frame)
+    names = _shp_names([c for c in flat.columns if c != flat.geometry.name])
+    flat = flat.rename(columns=names)
+    kinds = {
+        "polygons": flat.geom_type.isin(["Polygon", "MultiPolygon"]),
+        "lines": flat.geom_type.isin(["LineString", "MultiLineString"]),
+        "points": flat.geom_type.isin(["Point", "MultiPoint"]),
+        "unlocated": flat.geometry.isna(),
+    }
+    present = {k: m for k, m in kinds.items() if m.any()}
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for kind, mask in present.items():
+            stem = layer_name if len(present) == 1 else f"{layer_name}_{kind}"
+            part = flat[mask]
+            path = Path(tmp) / f"{stem}.shp"
+            if kind == "unlocated":  # attributes only: a dBase table, as GIS tools expect
+                part.drop(columns=part.geometry.name).pipe(gpd.GeoDataFrame).to_file(
+                    Path(tmp) / f"{stem}.dbf", driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8"
+                )
+            else:
+                part.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+        table = io.StringIO()
+        csv.writer(table, lineterminator="\n").writerows([["field", "shapefile_field"], *names.items()])
+        zf.writestr("fields.csv", table.getvalue())
+        zf.writestr("attributes.csv", write_csv(frame.drop(columns=frame.geometry.name).pipe(gpd.GeoDataFrame, geometry=[None] * len(frame)), layer_name))
+        for file in sorted(Path(tmp).iterdir()):
+            zf.write(file, file.name)
+    return buf.getvalue()
 
 
 WRITERS: dict[str, Writer] = {
     "geojson": Writer("application/geo+json", "geojson", write_geojson),
     "gpkg": Writer("application/geopackage+sqlite3", "gpkg", write_gpkg),
+    "shp": Writer("application/zip", "zip", write_shapefile_zip),
+    "fgb": Writer("application/vnd.flatgeobuf", "fgb", write_fgb),
     "csv": Writer("text/csv; charset=utf-8", "csv", write_csv),
+    "kml": Writer("application/vnd.google-earth.kml+xml", "kml", write_kml),
 }

@@ -79,3 +79,37 @@ def ensure_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, crs: CRS | str | int = S
     if CRS.from_user_input(frame.crs) == target:
         return frame
     return frame.to_crs(target)
+
+
+#: CRSs the OGC API serves, by their OGC URI.
+SUPPORTED_OUTPUT_CRS: dict[str, CRS] = {
+    CRS84_URI: CRS.from_user_input("OGC:CRS84"),
+    "http://www.opengis.net/def/crs/EPSG/0/4326": WGS84,
+    "http://www.opengis.net/def/crs/EPSG/0/4490": CGCS2000,
+    "http://www.opengis.net/def/crs/EPSG/0/3857": WEB_MERCATOR,
+}
+
+
+def crs_uri(crs: CRS) -> str:
+    """The OGC URI of a supported CRS."""
+    for uri, candidate in SUPPORTED_OUTPUT_CRS.items():
+        if candidate == crs:
+            return uri
+    raise CRSError(f"CRS {crs.to_string()} is not served; use one of {', '.join(SUPPORTED_OUTPUT_CRS)}")
+
+
+def supported_crs(value: str) -> tuple[str, CRS]:
+    """Parse ``value`` and require it to be one the OGC API serves; returns (uri, crs)."""
+    crs = parse_crs(value)
+    return crs_uri(crs), crs
+
+
+def is_lat_first(crs: CRS) -> bool:
+    """True where the CRS's authority axis order puts latitude (northing) first, e.g. EPSG:4326."""
+    axes = crs.axis_info
+    return bool(axes) and axes[0].direction.lower() in {"north", "south"}
+
+
+def is_geographic(crs: CRS) -> bool:
+    """True for degree-based CRSs."""
+    return crs.is_geographic

@@ -20,14 +20,15 @@ from geo.crs import ensure_crs
 COORDINATE_DECIMALS = 6
 
 
-def _round(coords: np.ndarray) -> np.ndarray:
-    return np.round(coords, COORDINATE_DECIMALS)
-
-
-def rfc7946_geometries(geoms: np.ndarray) -> np.ndarray:
-    """Orient polygons counter-clockwise (exterior) and round coordinates to 6 decimals."""
+def rfc7946_geometries(geoms: np.ndarray, decimals: int = COORDINATE_DECIMALS, swap_xy: bool = False) -> np.ndarray:
+    """Orient polygons counter-clockwise (exterior), round coordinates, optionally swap axes."""
     oriented = shapely.orient_polygons(geoms, exterior_cw=False)
-    return shapely.transform(oriented, _round)
+
+    def fix(coords: np.ndarray) -> np.ndarray:
+        coords = np.round(coords, decimals)
+        return coords[:, ::-1] if swap_xy else coords
+
+    return shapely.transform(oriented, fix)
 
 
 def jsonable(value: Any) -> Any:
@@ -48,10 +49,28 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def features(frame: gpd.GeoDataFrame, id_field: str = "id") -> list[dict]:
-    """GeoJSON Feature dicts for every row of ``frame``."""
-    frame = ensure_crs(frame, "EPSG:4326")
-    geoms = rfc7946_geometries(frame.geometry.to_numpy())
+def features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None) -> list[dict]:
+    """GeoJSON Feature dicts for every row of ``frame``.
+
+    Parameters
+    ----------
+    crs : pyproj.CRS, optional
+        Output CRS (OGC API Part 2). Default: CRS84 longitude/latitude as RFC 7946 requires.
+        Coordinates follow the CRS's authority axis order (latitude first for EPSG:4326 and
+        EPSG:4490); projected CRSs are rounded to centimetres.
+    """
+    from geo.crs import is_lat_first
+
+    if crs is None:
+        frame = ensure_crs(frame, "EPSG:4326")
+        geoms = rfc7946_geometries(frame.geometry.to_numpy())
+    else:
+        frame = ensure_crs(frame, crs)
+        geoms = rfc7946_geometries(
+            frame.geometry.to_numpy(),
+            decimals=COORDINATE_DECIMALS if crs.is_geographic else 2,
+            swap_xy=is_lat_first(crs),
+        )
     geo_json = shapely.to_geojson(geoms)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     out = []
@@ -68,9 +87,9 @@ def features(frame: gpd.GeoDataFrame, id_field: str = "id") -> list[dict]:
     return out
 
 
-def feature_collection(frame: gpd.GeoDataFrame, id_field: str = "id", **members: Any) -> dict:
+def feature_collection(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None, **members: Any) -> dict:
     """A FeatureCollection dict; extra top-level ``members`` (e.g. numberMatched) are added."""
-    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features(frame, id_field)}
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features(frame, id_field, crs)}
     fc.update(members)
     return fc
 

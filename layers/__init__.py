@@ -23,6 +23,7 @@ REGISTRY: dict[str, str] = {
     "ports": "layers.ports",
     "airports": "layers.airports",
     "hubs": "layers.hubs",
+    "water_resources": "layers.water_resources",
 }
 
 

@@ -160,7 +160,7 @@ def load_projects(layer_id: str, data_file: str, kinds: tuple[str, ...]) -> list
     """Rows of a project data file, validated: kinds, adcodes, documents, unique ids, id prefix."""
     rows = load_rows(DATA_DIR / data_file, ProjectRow, layer=layer_id)
     docs = documents()
-    prefix = {"rail": "rail", "highways": "highway", "waterways": "waterway", "ports": "port", "airports": "airport", "hubs": "hub"}.get(layer_id, layer_id)
+    prefix = {"rail": "rail", "highways": "highway", "waterways": "waterway", "ports": "port", "airports": "airport", "hubs": "hub", "water_resources": "water"}.get(layer_id, layer_id)
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         label = f"{n} ({row.id})"

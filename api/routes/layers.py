@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import threading
 from collections import OrderedDict
 from typing import Annotated
 
@@ -20,23 +22,47 @@ GEOJSON = "application/geo+json"
 _CACHE_SIZE = 512
 
 
+class CachedBody:
+    """A serialised response body, its gzip form (made once) and a strong ETag for each."""
+
+    __slots__ = ("body", "etag", "_gzip")
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        self._gzip: bytes | None = None
+
+    @property
+    def gzip(self) -> bytes:
+        if self._gzip is None:
+            self._gzip = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzip
+
+    @property
+    def gzip_etag(self) -> str:
+        return self.etag[:-1] + '-gzip"'
+
+
 class ResponseCache:
-    """Serialised bodies by (layer version, parameters): a repeated request does no work."""
+    """Serialised bodies by (layer version, parameters): a repeated request does no geometry,
+    JSON or compression work."""
 
     def __init__(self, size: int = _CACHE_SIZE):
         self.size = size
-        self._items: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self._items: OrderedDict[tuple, CachedBody] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def get_or_make(self, key: tuple, make) -> tuple[bytes, str]:
-        if key in self._items:
-            self._items.move_to_end(key)
-            return self._items[key]
-        body = make()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        self._items[key] = (body, etag)
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return body, etag
+    def get_or_make(self, key: tuple, make) -> CachedBody:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        cached = CachedBody(make())
+        with self._lock:
+            self._items[key] = cached
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return cached
 
 
 def _layer_entry(request: Request, layer: Layer) -> dict:
@@ -70,11 +96,15 @@ def list_layers(request: Request, catalog: CatalogDep) -> dict:
 
 
 def _cached_response(request: Request, key: tuple, make, media_type: str, headers: dict | None = None) -> Response:
-    body, etag = request.app.state.response_cache.get_or_make(key, make)
-    headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache"}
+    cached = request.app.state.response_cache.get_or_make(key, make)
+    wants_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
+    etag = cached.gzip_etag if wants_gzip else cached.etag
+    headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    if wants_gzip:
+        return Response(cached.gzip, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
+    return Response(cached.body, media_type=media_type, headers=headers)
 
 
 @router.get(
@@ -102,13 +132,13 @@ def layer_geojson(
     return _cached_response(request, key, make, GEOJSON)
 
 
-@router.get("/layers/{layer_id}/download", summary="Download a layer", response_class=Response)
+@router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)
 def download_layer(
     request: Request,
     catalog: CatalogDep,
     layer: LayerDep,
     query: LayerQueryDep,
-    format: Annotated[DownloadFormat, Query(description="geojson, gpkg or csv")] = "geojson",
+    format: Annotated[DownloadFormat, Query(description="geojson, gpkg, shp (zipped Shapefile), fgb (FlatGeobuf), csv (WKT geometry) or kml")] = "geojson",
 ) -> Response:
     """The layer (filtered as on the GeoJSON endpoint, if asked) as a file, full resolution."""
     writer = WRITERS[format]
