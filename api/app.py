@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages
-from api.routes.layers import ResponseCache
+from api.caching import ResponseCache
 from api.settings import Settings
 from layers.catalog import Catalog
 

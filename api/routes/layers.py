@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import threading
-from collections import OrderedDict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from api.caching import cached_response
 from api.deps import CatalogDep, DownloadFormat, LayerDep, LayerQueryDep, ZoomDep
 from api.errors import ConversionError
 from api.writers import WRITERS
@@ -19,50 +16,6 @@ from layers.catalog import Layer
 router = APIRouter(prefix="/api", tags=["layers"])
 
 GEOJSON = "application/geo+json"
-_CACHE_SIZE = 512
-
-
-class CachedBody:
-    """A serialised response body, its gzip form (made once) and a strong ETag for each."""
-
-    __slots__ = ("body", "etag", "_gzip")
-
-    def __init__(self, body: bytes):
-        self.body = body
-        self.etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        self._gzip: bytes | None = None
-
-    @property
-    def gzip(self) -> bytes:
-        if self._gzip is None:
-            self._gzip = gzip.compress(self.body, compresslevel=6, mtime=0)
-        return self._gzip
-
-    @property
-    def gzip_etag(self) -> str:
-        return self.etag[:-1] + '-gzip"'
-
-
-class ResponseCache:
-    """Serialised bodies by (layer version, parameters): a repeated request does no geometry,
-    JSON or compression work."""
-
-    def __init__(self, size: int = _CACHE_SIZE):
-        self.size = size
-        self._items: OrderedDict[tuple, CachedBody] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: tuple, make) -> CachedBody:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        cached = CachedBody(make())
-        with self._lock:
-            self._items[key] = cached
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return cached
 
 
 def _layer_entry(request: Request, layer: Layer) -> dict:
@@ -95,18 +48,6 @@ def list_layers(request: Request, catalog: CatalogDep) -> dict:
     return {"layers": entries}
 
 
-def _cached_response(request: Request, key: tuple, make, media_type: str, headers: dict | None = None) -> Response:
-    cached = request.app.state.response_cache.get_or_make(key, make)
-    wants_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
-    etag = cached.gzip_etag if wants_gzip else cached.etag
-    headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    if wants_gzip:
-        return Response(cached.gzip, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
-    return Response(cached.body, media_type=media_type, headers=headers)
-
-
 @router.get(
     "/layers/{layer_id}",
     name="layer_geojson",
@@ -129,7 +70,7 @@ def layer_geojson(
         frame = catalog.frame_at_zoom(layer.spec.id, zoom).loc[selected.index]
         return dumps(feature_collection(frame, numberMatched=len(frame), numberReturned=len(frame)))
 
-    return _cached_response(request, key, make, GEOJSON)
+    return cached_response(request, key, make, GEOJSON)
 
 
 @router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)
@@ -152,6 +93,6 @@ def download_layer(
             raise ConversionError(f"could not write {layer.spec.id} as {format}: {exc}") from exc
 
     filename = f"chengyu-atlas-{layer.spec.id}.{writer.extension}"
-    return _cached_response(
+    return cached_response(
         request, key, make, writer.media_type, {"Content-Disposition": f'attachment; filename="{filename}"'}
     )

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pyproj import Transformer
 
+from api.caching import cached_response
 from api.deps import CatalogDep, LayerDep
 from api.errors import BadParameter
 from geo.bbox import BBox, parse_bbox
@@ -271,11 +272,31 @@ def items(
     settings = request.app.state.settings
     page_size = min(limit or settings.default_limit, settings.max_limit)
     out_uri, out_crs = supported_crs(crs) if crs else (CRS84_URI, None)
+    wants_html = _wants_html(request, f)
     box = _bbox_in_crs84(None, bbox, bbox_crs)
     where = _property_filters(request, layer)
     years = parse_datetime(datetime) if datetime else None
     if years is not None and "period_start" not in layer.frame.columns:
         raise BadParameter(f"collection {layer.spec.id} has no temporal property for datetime")
+    headers = {"Content-Crs": f"<{out_uri}>"}
+    if limit and limit > settings.max_limit:
+        headers["Warning"] = f'299 - "limit {limit} clamped to {settings.max_limit}"'
+    if not wants_html:
+        key = ("ogc-items", layer.spec.id, layer.version, str(request.base_url), tuple(sorted(request.query_params.multi_items())))
+        return cached_response(
+            request, key, lambda: dumps(_items_body(request, catalog, layer, box, q, where, years, offset, page_size, out_crs)), GEOJSON, headers
+        )
+    matched, page, links = _select(request, catalog, layer, box, q, where, years, offset, page_size)
+    rows = "".join(
+        f"<tr><td><a href='{html.escape(_url(request, 'ogc_item', {'f': 'html'}, layer_id=layer.spec.id, feature_id=fid))}'>{html.escape(str(fid))}</a></td><td>{html.escape(str(n))}</td><td>{html.escape(str(e))}</td></tr>"
+        for fid, n, e in zip(page["id"], page["name_zh"], page["name_en"])
+    )
+    nav = "".join(f"<a href='{html.escape(l['href'].replace('?', '?f=html&', 1))}'>{l['rel']}</a> " for l in links if l["rel"] in {"prev", "next"})
+    return _page(layer.spec.title_en, f"<h1>{html.escape(layer.spec.title_zh)} {html.escape(layer.spec.title_en)}</h1><p>{len(matched)} features, showing {offset + 1}–{offset + len(page)}</p><table><tr><th>id</th><th>名称</th><th>name</th></tr>{rows}</table><p>{nav}</p>")
+
+
+def _select(request, catalog, layer, box, q, where, years, offset, page_size):
+    """Matching features, the requested page and the paging links."""
     matched = catalog.query(layer.spec.id, bbox=box, q=q, where=where)
     if years is not None:
         matched = matched[_period_overlaps(matched, *years)]
@@ -286,24 +307,14 @@ def items(
         links.append(_link(_url(request, "ogc_items", base | {"limit": page_size, "offset": offset + page_size}, layer_id=layer.spec.id), "next", GEOJSON, "Next page"))
     if offset > 0:
         links.append(_link(_url(request, "ogc_items", base | {"limit": page_size, "offset": max(0, offset - page_size)}, layer_id=layer.spec.id), "prev", GEOJSON, "Previous page"))
-    if _wants_html(request, f):
-        rows = "".join(
-            f"<tr><td><a href='{html.escape(_url(request, 'ogc_item', {'f': 'html'}, layer_id=layer.spec.id, feature_id=fid))}'>{html.escape(str(fid))}</a></td><td>{html.escape(str(n))}</td><td>{html.escape(str(e))}</td></tr>"
-            for fid, n, e in zip(page["id"], page["name_zh"], page["name_en"])
-        )
-        nav = "".join(f"<a href='{html.escape(l['href'].replace('?', '?f=html&', 1))}'>{l['rel']}</a> " for l in links if l["rel"] in {"prev", "next"})
-        return _page(layer.spec.title_en, f"<h1>{html.escape(layer.spec.title_zh)} {html.escape(layer.spec.title_en)}</h1><p>{len(matched)} features, showing {offset + 1}–{offset + len(page)}</p><table><tr><th>id</th><th>名称</th><th>name</th></tr>{rows}</table><p>{nav}</p>")
-    body = feature_collection(
-        page,
-        crs=out_crs,
-        numberMatched=int(len(matched)),
-        numberReturned=int(len(page)),
-        links=links,
+    return matched, page, links
+
+
+def _items_body(request, catalog, layer, box, q, where, years, offset, page_size, out_crs) -> dict:
+    matched, page, links = _select(request, catalog, layer, box, q, where, years, offset, page_size)
+    return feature_collection(
+        page, crs=out_crs, numberMatched=int(len(matched)), numberReturned=int(len(page)), links=links
     )
-    headers = {"Content-Crs": f"<{out_uri}>"}
-    if limit and limit > settings.max_limit:
-        headers["Warning"] = f'299 - "limit {limit} clamped to {settings.max_limit}"'
-    return Response(dumps(body), media_type=GEOJSON, headers=headers)
 
 
 def _period_overlaps(frame, start: int | None, end: int | None):
