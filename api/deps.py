@@ -59,7 +59,7 @@ QDep = Annotated[str | None, Depends(get_q)]
 
 ZoomDep = Annotated[
     int | None,
-    Query(ge=0, le=18, description="Map zoom level: geometry simplified to about one pixel at that zoom"),
+    Query(ge=0, le=18, description="Map zoom level: geometry simplified to about two pixels and coordinates rounded for that zoom; display properties only (the full set without zoom)"),
 ]
 
 DownloadFormat = Literal["geojson", "gpkg", "shp", "fgb", "csv", "kml"]

@@ -49,7 +49,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None) -> list[dict]:
+def features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None, decimals: int | None = None) -> list[dict]:
     """GeoJSON Feature dicts for every row of ``frame``.
 
     Parameters
@@ -58,12 +58,14 @@ def features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None) -> list[di
         Output CRS (OGC API Part 2). Default: CRS84 longitude/latitude as RFC 7946 requires.
         Coordinates follow the CRS's authority axis order (latitude first for EPSG:4326 and
         EPSG:4490); projected CRSs are rounded to centimetres.
+    decimals : int, optional
+        Decimals of degree coordinates (default 6); zoom-level responses use fewer.
     """
     from geo.crs import is_lat_first
 
     if crs is None:
         frame = ensure_crs(frame, "EPSG:4326")
-        geoms = rfc7946_geometries(frame.geometry.to_numpy())
+        geoms = rfc7946_geometries(frame.geometry.to_numpy(), decimals=decimals or COORDINATE_DECIMALS)
     else:
         frame = ensure_crs(frame, crs)
         geoms = rfc7946_geometries(
@@ -87,9 +89,9 @@ def features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None) -> list[di
     return out
 
 
-def feature_collection(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None, **members: Any) -> dict:
+def feature_collection(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None, decimals: int | None = None, **members: Any) -> dict:
     """A FeatureCollection dict; extra top-level ``members`` (e.g. numberMatched) are added."""
-    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features(frame, id_field, crs)}
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features(frame, id_field, crs, decimals)}
     fc.update(members)
     return fc
 

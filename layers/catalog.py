@@ -142,18 +142,19 @@ class Catalog:
         return layer, layer.frame.iloc[[pos]]
 
     def frame_at_zoom(self, layer_id: str, zoom: int | None) -> gpd.GeoDataFrame:
-        """The layer's frame simplified for ``zoom`` (computed once per level), or the full frame.
+        """The layer for display at ``zoom`` (computed once per level), or the full frame.
 
-        Polygon layers that tile (regions) are simplified as a coverage so neighbours keep
-        sharing edges; see :mod:`geo.simplify`. At zoom ≥ ``FULL_DETAIL_ZOOM`` or ``None``
-        the full-resolution frame is returned.
+        A zoom-level frame has the spec's display properties only and geometry simplified to
+        about two pixels; polygon layers that tile (regions) are simplified as a coverage so
+        neighbours keep sharing edges (see :mod:`geo.simplify`). ``None`` gives the full frame.
         """
         layer = self.get(layer_id)
-        if zoom is None or zoom >= FULL_DETAIL_ZOOM:
+        if zoom is None:
             return layer.frame
         key = (layer_id, zoom)
         if key not in self._zoom_frames:
-            self._zoom_frames[key] = simplify_for_zoom(layer.frame, zoom)
+            display = layer.frame[layer.spec.display_fields + [layer.frame.geometry.name]]
+            self._zoom_frames[key] = display if zoom >= FULL_DETAIL_ZOOM else simplify_for_zoom(display, zoom)
         return self._zoom_frames[key]
 
     def query(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from layers import boundaries
-from layers.regions import REGION_FIELDS, region_frame
+from layers.regions import REGION_FIELDS, REGION_SUMMARY, region_frame
 from layers.spec import LayerSpec
 
 SPEC = LayerSpec(
@@ -15,6 +15,7 @@ SPEC = LayerSpec(
     description="The 21 prefecture-level units of Sichuan. Chongqing has no prefecture level: its districts and counties are in the counties layer with parent 500000.",
     geometry_type="Polygon",
     fields=REGION_FIELDS,
+    summary_fields=REGION_SUMMARY,
     data_sources=(boundaries.TIANDITU,),
 )
 

@@ -9,6 +9,9 @@ from layers import boundaries, economic_circle
 from layers.names import english_name
 from layers.spec import COMMON_FIELDS, Field
 
+#: What the map shows of a region at overview zooms (hover read-out and popup).
+REGION_SUMMARY = ("adcode", "area_km2", "in_economic_circle")
+
 REGION_FIELDS = COMMON_FIELDS + (
     Field("adcode", "string", "6-digit administrative division code (GB/T 2260)", required=True),
     Field("level", "string", "province, city or county", required=True),

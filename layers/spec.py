@@ -69,6 +69,15 @@ class LayerSpec:
     extra_geometry_types: tuple[str, ...] = ()
     #: Whether a feature may have no geometry (a row the documents name but do not place).
     allow_null_geometry: bool = False
+    #: Properties kept in zoom-level (display) responses, besides id, layer, names and kind;
+    #: the full set is one request away (no zoom, or /api/features/{id}).
+    summary_fields: tuple[str, ...] = ()
+
+    @property
+    def display_fields(self) -> list[str]:
+        """Properties of zoom-level responses, in spec order."""
+        wanted = {"id", "layer", "name_zh", "name_en", "kind", "geometry_quality", *self.summary_fields}
+        return [f for f in self.field_names if f in wanted]
 
     @property
     def field_names(self) -> list[str]:

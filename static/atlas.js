@@ -196,6 +196,9 @@
     return false;
   }
 
+  // Layers fetched at the map's zoom (simplified, display properties); the others in full.
+  var ZOOMED = { provinces: true, counties: true, rivers: true };
+
   var AtlasMap = {
     colours: {},
     init: function (config) {
@@ -211,7 +214,7 @@
       this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
-        var url = config.api + "/layers/" + encodeURIComponent(id) + (MODES[id] ? "" : "?zoom=" + encodeURIComponent(config.zoom));
+        var url = config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + encodeURIComponent(config.zoom) : "");
         fetch(url).then(function (r) {
           if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
           return r.json();

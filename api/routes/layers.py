@@ -11,6 +11,7 @@ from api.deps import CatalogDep, DownloadFormat, LayerDep, LayerQueryDep, ZoomDe
 from api.errors import ConversionError
 from api.writers import WRITERS
 from geo.geojson import dumps, feature_collection
+from geo.simplify import decimals_for_zoom
 from layers.catalog import Layer
 
 router = APIRouter(prefix="/api", tags=["layers"])
@@ -68,7 +69,8 @@ def layer_geojson(
     def make() -> bytes:
         selected = query.select(catalog, layer.spec.id)
         frame = catalog.frame_at_zoom(layer.spec.id, zoom).loc[selected.index]
-        return dumps(feature_collection(frame, numberMatched=len(frame), numberReturned=len(frame)))
+        decimals = decimals_for_zoom(zoom) if zoom is not None else None
+        return dumps(feature_collection(frame, decimals=decimals, numberMatched=len(frame), numberReturned=len(frame)))
 
     return cached_response(request, key, make, GEOJSON)
 
