@@ -28,6 +28,7 @@ MAP_LAYERS: tuple[tuple[str, str, bool], ...] = (
     ("ports", "港口 Ports", True),
     ("airports", "机场 Airports", True),
     ("hubs", "枢纽与园区 Hubs & parks", False),
+    ("water_resources", "水利 Water works", False),
 )
 
 
@@ -76,6 +77,11 @@ def render_map(settings: Settings, available_layers: list[str], static_version: 
         group = folium.FeatureGroup(name=label, show=show)
         group.add_to(m)
         groups[layer_id] = group
+    if "layout" in available_layers:
+        # Not in the layer control: the plan selector (atlas.js) fills it with one plan at a time.
+        layout_group = folium.FeatureGroup(name="布局 Layout", control=False)
+        layout_group.add_to(m)
+        groups["layout"] = layout_group
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
 
     root = m.get_root()

@@ -24,6 +24,7 @@ REGISTRY: dict[str, str] = {
     "airports": "layers.airports",
     "hubs": "layers.hubs",
     "water_resources": "layers.water_resources",
+    "layout": "layers.layout",
 }
 
 
@@ -34,3 +35,18 @@ def layer_module(layer_id: str) -> ModuleType:
     if layer_id not in REGISTRY:
         raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(REGISTRY)}")
     return importlib.import_module(REGISTRY[layer_id])
+
+
+_BUILT: dict[str, object] = {}
+
+
+def built(layer_id: str):
+    """The layer's ``build()`` result, computed once per process and shared.
+
+    Layers that draw on others (projects on zones, layout on rivers, rail and zones) call this,
+    and so does the catalog, so every layer is built once however many depend on it. Callers
+    must not modify the frame they get.
+    """
+    if layer_id not in _BUILT:
+        _BUILT[layer_id] = layer_module(layer_id).build()
+    return _BUILT[layer_id]

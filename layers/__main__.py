@@ -80,7 +80,8 @@ def review_warnings(catalog) -> list[str]:
     """Things a reviewer should look at that are not errors.
 
     - a schematic line whose measured length differs from the documented one by > 40 %;
-    - a project row the documents name without any place (no geometry).
+    - a row with no geometry: a project the documents name without any place, a river the
+      source lacks, a layout element whose definition cannot be resolved to geometry.
     """
     out = []
     for layer_id, layer in catalog.layers.items():
@@ -89,9 +90,11 @@ def review_warnings(catalog) -> list[str]:
             for fid, diff, measured, documented in zip(frame["id"], frame["length_difference_pct"], frame["length_km"], frame["length_km_documented"]):
                 if diff is not None and abs(diff) > LENGTH_REVIEW_PCT:
                     out.append(f"{layer_id}: {fid}: schematic length {measured} km vs documented {documented} km ({diff:+.0f}%)")
-        for fid, quality in zip(frame["id"], frame["geometry_quality"]):
+        why = frame["derivation"] if "derivation" in frame.columns else frame["notes"] if "notes" in frame.columns else None
+        for i, (fid, quality) in enumerate(zip(frame["id"], frame["geometry_quality"])):
             if quality == "unlocated":
-                out.append(f"{layer_id}: {fid}: the documents name no place; not drawn")
+                reason = why.iloc[i] if why is not None and why.iloc[i] else "the documents name no place"
+                out.append(f"{layer_id}: {fid}: not drawn: {reason}")
     return out
 
 

@@ -67,11 +67,11 @@ def _version(frame: gpd.GeoDataFrame) -> str:
 
 
 def _default_builders(ids: Iterable[str]) -> dict[str, tuple[LayerSpec, Callable[[], gpd.GeoDataFrame]]]:
-    out = {}
-    for layer_id in ids:
-        module = layer_module(layer_id)
-        out[layer_id] = (module.SPEC, module.build)
-    return out
+    from functools import partial
+
+    from layers import built
+
+    return {layer_id: (layer_module(layer_id).SPEC, partial(built, layer_id)) for layer_id in ids}
 
 
 class Catalog:

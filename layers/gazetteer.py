@@ -60,12 +60,18 @@ def _core_county(adcode: str, level: str) -> str | None:
         return MUNICIPALITY_CORE[adcode]
     if level != "city":
         return None
+    return _first_district_by_city().get(adcode[:4])
+
+
+@cache
+def _first_district_by_city() -> dict[str, str]:
+    """First urban district (区) of every prefecture, by the adcode's first four digits."""
     table = _table()
-    prefix = adcode[:4]
-    districts = sorted(
-        a for a, r in table.iterrows() if r["level"] == "county" and a.startswith(prefix) and r["name_zh"].endswith("区")
-    )
-    return districts[0] if districts else None
+    districts = table[(table["level"] == "county") & table["name_zh"].str.endswith("区")]
+    out: dict[str, str] = {}
+    for adcode in sorted(districts.index):
+        out.setdefault(adcode[:4], adcode)
+    return out
 
 
 @cache

@@ -148,12 +148,11 @@ def _doc_sort_key(mention: Mention) -> tuple:
     return (date is not None, date or "")
 
 
-@cache
 def zone_frame() -> gpd.GeoDataFrame:
-    """Zones, for computing which zones a project touches."""
-    from layers import zones
+    """Zones, for computing which zones a project touches (built once, shared)."""
+    from layers import built
 
-    return zones.build()
+    return built("zones")
 
 
 def load_projects(layer_id: str, data_file: str, kinds: tuple[str, ...]) -> list[ProjectRow]:

@@ -100,7 +100,13 @@
     waterways: { colour: "#0077BB", label: "航道 Waterways" },
     ports: { colour: "#33BBEE", label: "港口 Ports" },
     airports: { colour: "#EE3377", label: "机场 Airports" },
-    hubs: { colour: "#009988", label: "枢纽与园区 Hubs & parks" }
+    hubs: { colour: "#009988", label: "枢纽与园区 Hubs & parks" },
+    water_resources: { colour: "#5566AA", label: "水利 Water works" }
+  };
+  var ELEMENT_STYLE = {
+    axis: { color: "#B2182B", dashArray: null }, corridor: { color: "#D6604D", dashArray: "8 4" },
+    belt: { color: "#2166AC", dashArray: "2 4" }, ring: { color: "#4393C3", dashArray: "6 3" },
+    cluster: { color: "#1B7837", dashArray: null }, core: { color: "#762A83", dashArray: null }, node: { color: "#E08214", dashArray: null }
   };
   var STATUS_LABEL = {
     planned: "规划 planned", study: "研究 study", preparatory: "前期 preparatory",
@@ -147,6 +153,19 @@
       ]),
       el("h4", { text: "文件 Documents (newest first)" }),
       mentions
+    ]);
+  }
+
+  function layoutPopup(p) {
+    return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
+      el("h3", { text: p.name_zh }),
+      el("p", { class: "atlas-en", text: p.name_en + " · " + p.element_type }),
+      el("table", { class: "atlas-props" }, [
+        row("规划 Plan", document.createTextNode((p.plan_title_zh || p.plan) + (p.formula_zh ? "：" + p.formula_zh : ""))),
+        row("定义 Definition", el("q", { text: p.definition })),
+        row("画法 Drawn as", document.createTextNode(p.derivation || "")),
+        p.notes ? row("说明 Notes", document.createTextNode(p.notes)) : null
+      ])
     ]);
   }
 
@@ -197,7 +216,7 @@
   }
 
   // Layers fetched at the map's zoom (simplified, display properties); the others in full.
-  var ZOOMED = { provinces: true, counties: true, rivers: true };
+  var ZOOMED = { provinces: true, counties: true, rivers: true, layout: true };
 
   var AtlasMap = {
     colours: {},
@@ -210,7 +229,7 @@
       this.groups = groups;
       var status = document.getElementById("atlas-status");
       var self = this;
-      var order = ["provinces", "counties", "rivers", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs"].filter(function (id) { return groups[id]; });
+      var order = ["provinces", "counties", "rivers", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs", "water_resources", "layout"].filter(function (id) { return groups[id]; });
       this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
@@ -266,6 +285,8 @@
           },
           onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380, autoPanPaddingTopLeft: L.point(20, 110) }); }
         }).addTo(group);
+      } else if (id === "layout") {
+        this.layout = fc.features;
       } else if (MODES[id]) {
         this.drawProjects(id, fc);
       } else if (id === "zones") {
@@ -317,6 +338,42 @@
       document.body.setAttribute("data-" + mode + "-drawn", String(located.length));
     },
 
+    showPlan: function (plan) {
+      var group = this.groups.layout, self = this, map = this.map;
+      // A plan is read over a quiet base: zones and projects step aside while it is shown.
+      var busy = ["zones"].concat(Object.keys(MODES)).filter(function (id) { return self.groups[id]; });
+      if (plan && !this.hidden) {
+        this.hidden = busy.filter(function (id) { return map.hasLayer(self.groups[id]); });
+        this.hidden.forEach(function (id) { map.removeLayer(self.groups[id]); });
+      } else if (!plan && this.hidden) {
+        this.hidden.forEach(function (id) { map.addLayer(self.groups[id]); });
+        this.hidden = null;
+      }
+      if (this.planLayer) {
+        // Permanent tooltips must be unbound before their layers go, or their labels stay.
+        this.planLayer.eachLayer(function (l) { l.unbindTooltip(); });
+        group.removeLayer(this.planLayer);
+        this.planLayer = null;
+      }
+      var feats = (this.layout || []).filter(function (f) { return f.properties.plan === plan && f.geometry; });
+      // Areas first, so corridors and belts drawn later stay visible on top.
+      feats.sort(function (a, b) { return (a.properties.element_type === "cluster" || a.properties.element_type === "core") ? -1 : 1; });
+      this.planLayer = L.geoJSON({ type: "FeatureCollection", features: feats }, {
+        style: function (f) {
+          var st = ELEMENT_STYLE[f.properties.element_type] || ELEMENT_STYLE.axis;
+          return { color: st.color, weight: 2.5, dashArray: st.dashArray, fillColor: st.color, fillOpacity: 0.12 };
+        },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(f.properties.name_zh, { permanent: true, direction: "center", className: "atlas-layout-label" });
+          layer.bindPopup(function () { return layoutPopup(f.properties); }, { maxWidth: 420, autoPanPaddingTopLeft: L.point(20, 110) });
+        }
+      }).addTo(group);
+      if (feats.length) { this.map.fitBounds(L.geoJSON({ type: "FeatureCollection", features: feats }).getBounds(), { padding: [40, 40], animate: false }); }
+      document.body.setAttribute("data-layout-plan", plan || "");
+      document.body.setAttribute("data-layout-drawn", String(feats.length));
+      return feats.length;
+    },
+
     openFeature: function (id) {
       var layer = (this.projectLayers && this.projectLayers[id]) || (this.zoneLayers && this.zoneLayers[id]);
       if (!layer) { return false; }
@@ -350,6 +407,15 @@
         pl.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#444;border-top-width:3px" }), "虚线/空心 规划/研究/前期 Planned, study, preparatory"]));
         legend.appendChild(pl);
         legend.appendChild(el("p", { class: "atlas-note", text: "线路为示意：按文件所列地点连直线 Lines are schematic, straight between the places the documents name" }));
+      }
+      if (this.layout && this.layout.length) {
+        var plans = {}, self2 = this;
+        this.layout.forEach(function (f) { plans[f.properties.plan] = f.properties.plan_title_zh; });
+        var select = el("select", { id: "atlas-plan", "aria-label": "选择规划的空间布局 Choose a plan's spatial layout" }, [el("option", { value: "", text: "— 选择规划 Choose a plan —" })]);
+        Object.keys(plans).forEach(function (k) { select.appendChild(el("option", { value: k, text: plans[k] })); });
+        select.addEventListener("change", function () { self2.showPlan(select.value); });
+        legend.appendChild(el("h3", { text: "空间布局 Spatial layout" }));
+        legend.appendChild(select);
       }
       if (this.zones) {
         legend.appendChild(el("h3", { text: "合作区 Zones (click / 点击)" }));

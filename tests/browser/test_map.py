@@ -95,7 +95,7 @@ def test_map_draws_zones_and_opens_a_popup(page, server):
     drawn = int(page.get_attribute("body", "data-zones-drawn"))
     assert drawn >= 12
     assert page.locator("path.leaflet-interactive").count() > 200  # counties + zones as SVG paths
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 11
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 12
     assert "合作区" in page.inner_text("#atlas-legend")
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
 
@@ -147,3 +147,24 @@ def test_project_layers_toggle_and_open_a_project_popup(page, server):
     page.click('button[data-zone="zone:wandakai"]')
     zone = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='zone:wandakai']")
     assert "涉及项目" in zone.inner_text() and "成都至达州至万州高速铁路" in zone.inner_text()
+
+
+def test_choosing_a_plan_draws_its_layout_labelled(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    page.select_option("#atlas-plan", "wdk_plan")
+    page.wait_for_selector("body[data-layout-plan=wdk_plan]")
+    assert int(page.get_attribute("body", "data-layout-drawn")) >= 5
+    assert page.evaluate("!AtlasMap.map.hasLayer(AtlasMap.groups.rail) && AtlasMap.map.hasLayer(AtlasMap.groups.rivers)")
+    labels = page.locator(".atlas-layout-label").all_inner_texts()
+    assert "经济发展主轴" in labels and any("组团" in t for t in labels)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "layout-wandakai.png"))
+    page.select_option("#atlas-plan", "cnyx_plan")
+    page.wait_for_selector("body[data-layout-plan=cnyx_plan]")
+    # Leaflet fades the previous plan's labels out before removing them.
+    page.wait_for_function("() => ![...document.querySelectorAll('.atlas-layout-label')].some(e => e.textContent === '经济发展主轴')")
+    labels = page.locator(".atlas-layout-label").all_inner_texts()
+    assert "经济发展主轴" not in labels and len(labels) >= 6
+    page.select_option("#atlas-plan", "")
+    assert page.evaluate("AtlasMap.map.hasLayer(AtlasMap.groups.rail)")

@@ -1,0 +1,268 @@
+"""Layer ``layout``: the spatial structure of each plan (axes, belts, corridors, clusters, cores,
+nodes, rings), one feature per element, with geometry derived from its definition.
+
+How an element gets its geometry (``derivation`` says which rule applied):
+
+- an axis, belt, corridor or ring that *follows* rivers, rail lines or highways is a corridor
+  around those geometries: a buffer of ``CORRIDOR_HALF_WIDTH_KM`` on each side, measured in the
+  equal-area projection, clipped to the plan's own area (its zone, or the economic circle for
+  circle-wide plans) together with the units the definition names (a corridor of 重庆都市圈 that
+  "联动遂宁、内江、资阳" reaches them). The widths are a reading aid, not a planning fact: 10 km each side for
+  axes and corridors (the band of towns and industrial parks a trunk line serves, about the
+  spacing of county seats along the 长江), 15 km for belts, which the plans describe as wider
+  bands of "沿线重点城镇和产业功能区";
+- the places it links (up to three) add a schematic line through them, in order, to what the
+  corridor runs around, so it reaches them; an element that lists more places than that is
+  reading out its extent (范围包括 …), and those units are added whole;
+- a cluster, core or node is the union of the units it names (a city brings all its counties);
+- an element whose definition names nothing that can be drawn has no geometry
+  (``unlocated``), and ``python -m layers check`` lists it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import geopandas as gpd
+import shapely
+from pydantic import BaseModel, ConfigDict, Field as PField
+from shapely.geometry import base
+
+from geo.crs import ALBERS_CHINA
+from geo.lines import schematic_line
+from layers import boundaries, gazetteer
+from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.errors import LayerDataError
+from layers.sources import Citation, citation_dicts, documents
+from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
+
+ElementType = Literal["axis", "belt", "cluster", "corridor", "core", "node", "ring"]
+CORRIDOR_HALF_WIDTH_KM = {"axis": 10.0, "corridor": 10.0, "belt": 15.0, "ring": 10.0}
+#: An element naming more places than this lists its extent (范围包括…) rather than places it links.
+MAX_LINKED_PLACES = 3
+
+#: The area each plan covers, for clipping its corridors: a zone id, or the economic circle.
+PLAN_SCOPE = {
+    "wdk_plan": "zone:wandakai",
+    "cnyx_plan": "zone:chuannanyuxi",
+    "cq_metropolitan": "zone:chongqing_metro",
+    "ziyang_dazu_plan": "zone:zida",
+    "heguangchang_plan": "zone:heguangchang",
+    "chengxuanwan_plan": "zone:chengxuanwan",
+    "mingyueshan_plan": "zone:mingyueshan",
+    "suitong_approval": "zone:suitong",
+}
+
+
+class Follows(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rivers: list[str] = []
+    rail: list[str] = []
+    highways: list[str] = []
+    roads_named: list[str] = []
+
+
+class LayoutPlace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str
+    adcode: Adcode
+
+
+class LayoutRow(BaseModel):
+    """One layout element as curated in ``layers/data/layout.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = PField(pattern=r"^layout:[a-z0-9_\-]+$")
+    plan: str
+    formula_zh: str | None = None
+    element_type: ElementType
+    name_zh: str
+    name_en: str
+    definition: str = PField(min_length=2, max_length=120)
+    follows: Follows = Follows()
+    places: list[LayoutPlace] = []
+    sources: list[Citation] = PField(min_length=1)
+    notes: str | None = None
+
+
+SPEC = LayerSpec(
+    id="layout",
+    title_zh="空间布局",
+    title_en="Spatial layout of the plans",
+    description=(
+        "Axes, belts, corridors, clusters, cores, nodes and rings of each plan's spatial layout "
+        "(万达开 一轴两带三组团, 川南渝西 axes and belts, the Outline's 双核 and corridors, 重庆都市圈, "
+        "the platforms' own plans), each drawn from what its definition follows or contains."
+    ),
+    geometry_type="Polygon",
+    fields=COMMON_FIELDS
+    + (
+        Field("plan", "string", "Key of the plan document", required=True),
+        Field("plan_title_zh", "string", "Title of the plan"),
+        Field("formula_zh", "string", "The plan's layout formula, verbatim (e.g. 一轴、两带、三组团)"),
+        Field("element_type", "string", "axis, belt, corridor, cluster, core, node or ring", required=True),
+        Field("definition", "string", "The element's definition, quoted from the plan"),
+        Field("follows_rivers", "array", "Rivers the element follows, as named"),
+        Field("follows_rail", "array", "Ids of rail features it follows"),
+        Field("follows_highways", "array", "Ids of highway features it follows"),
+        Field("roads_named", "array", "Roads it follows that have no feature (existing roads)"),
+        Field("places", "array", "Units it contains or links: {name_zh, adcode}"),
+        Field("scope", "string", "Id of the area the element is clipped to"),
+        Field("width_km", "number", "Full width of a corridor-type element, km"),
+        Field("derivation", "string", "Which rule built the geometry, and from what"),
+        Field("notes", "string", "How an ambiguous definition was read"),
+    ),
+    data_sources=(boundaries.TIANDITU,),
+    allow_null_geometry=True,
+    summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "definition", "derivation", "notes"),
+)
+
+
+def _built(layer_id: str) -> gpd.GeoDataFrame:
+    from layers import built
+
+    return built(layer_id)
+
+
+def _optional(layer_id: str) -> gpd.GeoDataFrame | None:
+    """A layer this one draws on, or None if it cannot be built (e.g. rivers without GMT)."""
+    try:
+        return _built(layer_id)
+    except Exception:
+        return None
+
+
+def _scope_geometry(plan: str) -> tuple[str, base.BaseGeometry]:
+    zone = PLAN_SCOPE.get(plan)
+    if zone:
+        zones = _built("zones").set_index("id")
+        return zone, zones.loc[zone, "geometry"]
+    circle = _built("economic_circle")
+    return "economic_circle", circle.geometry.union_all()
+
+
+def _unit_geometry(adcode: str) -> base.BaseGeometry:
+    counties = boundaries.counties().set_index("adcode")
+    return counties.loc[boundaries.counties_of(adcode)].geometry.union_all()
+
+
+def _corridor(geoms: list, half_width_km: float, scope: base.BaseGeometry) -> base.BaseGeometry:
+    series = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ALBERS_CHINA)
+    band = series.union_all().buffer(half_width_km * 1000, quad_segs=8)
+    band = gpd.GeoSeries([band], crs=ALBERS_CHINA).to_crs("EPSG:4326").iloc[0]
+    # Reprojection can leave the band or the dissolved scope barely invalid; repair before overlay.
+    return shapely.make_valid(band).intersection(shapely.make_valid(scope))
+
+
+def _follow_geometries(row: LayoutRow, rivers, rail, highways) -> tuple[list, list[str], list[str]]:
+    geoms, used, missing = [], [], []
+    for name in row.follows.rivers:
+        hit = None
+        if rivers is not None:
+            match = rivers[(rivers["name_zh"] == name) | rivers["aliases"].map(lambda a, n=name: n in (a or []))]
+            hit = next((g for g in match.geometry if g is not None), None)
+        (geoms.append(hit), used.append(name)) if hit is not None else missing.append(name)
+    for frame, ids in ((rail, row.follows.rail), (highways, row.follows.highways)):
+        for fid in ids:
+            geom = frame.loc[fid, "geometry"] if frame is not None and fid in frame.index else None
+            (geoms.append(geom), used.append(fid)) if geom is not None else missing.append(fid)
+    return geoms, used, missing
+
+
+def layout_rows() -> list[LayoutRow]:
+    """Curated rows, validated: known plans, ids, places and followed features."""
+    rows = load_rows(DATA_DIR / "layout.yaml", LayoutRow, layer=SPEC.id)
+    docs = documents()
+    rail_ids = set(_built("rail")["id"])
+    highway_ids = set(_built("highways")["id"])
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        label = f"{n} ({row.id})"
+        problems = []
+        if row.id in seen:
+            problems.append(f"duplicate id {row.id}")
+        seen.add(row.id)
+        if row.plan not in docs:
+            problems.append(f"unknown plan {row.plan}")
+        problems += [f"unknown rail id {r}" for r in row.follows.rail if r not in rail_ids]
+        problems += [f"unknown highway id {h}" for h in row.follows.highways if h not in highway_ids]
+        problems += [f"unknown adcode {p.adcode}" for p in row.places if not gazetteer.known(p.adcode)]
+        if problems:
+            raise LayerDataError(SPEC.id, "; ".join(problems), file="layout.yaml", row=label)
+    return rows
+
+
+def build() -> gpd.GeoDataFrame:
+    """One feature per layout element (see the module docstring for the rules)."""
+    rows = layout_rows()
+    docs = documents()
+    rivers = _optional("rivers")
+    rail = _built("rail").set_index("id", drop=False)
+    highways = _built("highways").set_index("id", drop=False)
+    units = boundaries.units_by_adcode()
+    records, geoms = [], []
+    for row in rows:
+        scope_id, scope = _scope_geometry(row.plan)
+        followed, used, missing = _follow_geometries(row, rivers, rail, highways)
+        in_region = [p for p in row.places if p.adcode in units.index]
+        if in_region:  # an element reaches the places it links, even beyond the plan's own area
+            scope = gpd.GeoSeries([scope, *(_unit_geometry(p.adcode) for p in in_region)], crs="EPSG:4326").union_all()
+            scope_id += " and the places it names"
+        geom, quality, width, derivation = None, "unlocated", None, "nothing in the definition can be drawn"
+        points = [(gazetteer.locate(p.adcode).lon, gazetteer.locate(p.adcode).lat) for p in row.places]
+        listed = len(in_region) > MAX_LINKED_PLACES  # a 范围 list: the units are the extent
+        if row.element_type in CORRIDOR_HALF_WIDTH_KM and (followed or len(set(points)) >= 2):
+            half = CORRIDOR_HALF_WIDTH_KM[row.element_type]
+            lines = list(followed)
+            parts = [", ".join(used)] if used else []
+            if not listed and len(set(points)) >= 2:
+                lines.append(schematic_line(points))
+                parts.append("a straight line through " + "、".join(p.name_zh for p in row.places))
+            geom = _corridor(lines, half, scope) if lines else None
+            if listed:
+                extent = gpd.GeoSeries([_unit_geometry(p.adcode) for p in in_region], crs="EPSG:4326").union_all()
+                geom = extent if geom is None else geom.union(extent)
+                parts.append("the units it lists (" + "、".join(p.name_zh for p in in_region) + ")")
+            if lines:
+                quality, width = "schematic", 2 * half  # a band of chosen width: derived, not surveyed
+                derivation = f"{2 * half:g} km corridor around {' and '.join(parts)}, clipped to {scope_id}"
+            else:
+                quality, derivation = "administrative", parts[0]
+        elif in_region:
+            geom = gpd.GeoSeries([_unit_geometry(p.adcode) for p in in_region], crs="EPSG:4326").union_all()
+            quality = "administrative"
+            derivation = f"union of {'、'.join(p.name_zh for p in in_region)}"
+        if geom is not None and geom.is_empty:
+            geom, quality, derivation = None, "unlocated", derivation + " (empty inside the plan's area)"
+        if geom is not None and geom.geom_type == "GeometryCollection":
+            geom = gpd.GeoSeries([g for g in geom.geoms if g.geom_type in {"Polygon", "MultiPolygon"}], crs="EPSG:4326").union_all()
+        if missing:
+            derivation += f"; not drawable: {', '.join(missing)}"
+        geoms.append(geom)
+        records.append(
+            {
+                "id": row.id,
+                "layer": SPEC.id,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+                "aliases": [],
+                "kind": row.element_type,
+                "sources": citation_dicts(row.sources),
+                "geometry_quality": quality,
+                "plan": row.plan,
+                "plan_title_zh": docs[row.plan].title_zh,
+                "formula_zh": row.formula_zh,
+                "element_type": row.element_type,
+                "definition": row.definition,
+                "follows_rivers": list(row.follows.rivers),
+                "follows_rail": list(row.follows.rail),
+                "follows_highways": list(row.follows.highways),
+                "roads_named": list(row.follows.roads_named),
+                "places": [{"name_zh": p.name_zh, "adcode": p.adcode} for p in row.places],
+                "scope": scope_id,
+                "width_km": width,
+                "derivation": derivation,
+                "notes": row.notes,
+            }
+        )
+    return frame_from_records(records, geoms, SPEC)
