@@ -28,7 +28,8 @@ def rfc7946_geometries(geoms: np.ndarray, decimals: int = COORDINATE_DECIMALS, s
         coords = np.round(coords, decimals)
         return coords[:, ::-1] if swap_xy else coords
 
-    return shapely.transform(oriented, fix)
+    # Rounding can make neighbouring vertices equal; drop the repeats it creates.
+    return shapely.remove_repeated_points(shapely.transform(oriented, fix))
 
 
 def jsonable(value: Any) -> Any:
