@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages
-from api.caching import ResponseCache
+from api.caching import RawResponseCache, ResponseCache
 from api.settings import Settings
 from layers.catalog import Catalog
 
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.state.map_html = None
     app.state.static_version = _static_version()
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost: replays stored GeoJSON responses before any routing or validation work.
+    app.add_middleware(RawResponseCache)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
     register_error_handlers(app)

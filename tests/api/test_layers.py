@@ -151,3 +151,26 @@ def test_broken_layer_is_listed_with_its_error_and_others_serve(tiny_catalog):
         r = c.get("/api/layers/broken")
         assert r.status_code == 503 and "broken.yaml" in r.json()["description"]
         assert c.get("/health").json()["status"] == "degraded"
+
+
+def test_repeated_request_does_no_work(client, catalog, monkeypatch):
+    url = "/api/layers/rail?kind=metro&status=under_construction"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the catalog was queried again")
+
+    monkeypatch.setattr(catalog, "query", fail)
+    monkeypatch.setattr(catalog, "frame_at_zoom", fail)
+    again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["etag"]}).status_code == 304
+
+
+def test_gzip_body_is_made_once_and_has_its_own_etag(client):
+    plain = client.get("/api/layers/zones?q=高竹", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/api/layers/zones?q=高竹", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert packed.headers["etag"] != plain.headers["etag"] and packed.json() == plain.json()
+    assert packed.headers["vary"] == "Accept-Encoding"
