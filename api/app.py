@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages
 from api.caching import RawResponseCache, ResponseCache
+from api.security import QueryStringGuard, SecurityHeaders
 from api.settings import Settings
 from layers.catalog import Catalog
 
@@ -48,6 +49,10 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if catalog is None and settings.data_dir:
+            from layers.datafiles import set_data_dir
+
+            set_data_dir(settings.data_dir)
         cat = catalog or Catalog()
         if not cat.layers and not cat.errors:
             cat.load()
@@ -61,14 +66,21 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         description="Planning map of the Chengdu–Chongqing Economic Circle: layers as GeoJSON, downloads, maps.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by pages.api_docs on vendored Swagger UI
+        redoc_url=None,
     )
     app.state.settings = settings
+    if catalog is not None and (catalog.layers or catalog.errors):
+        app.state.catalog = catalog  # already loaded: usable before start-up (ASGI test clients)
     app.state.response_cache = ResponseCache()
     app.state.map_html = None
     app.state.static_version = _static_version()
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    # Outermost: replays stored GeoJSON responses before any routing or validation work.
+    # Replays stored GeoJSON responses before any routing or validation work.
     app.add_middleware(RawResponseCache)
+    app.add_middleware(QueryStringGuard)
+    # Outermost, so replayed responses carry the headers too.
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
     register_error_handlers(app)

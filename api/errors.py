@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -39,6 +40,23 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
+class ErrorBody(BaseModel):
+    """Body of every error response."""
+
+    code: str
+    description: str
+
+
+#: Declared on every router so the OpenAPI document lists what a client can get back.
+ERROR_RESPONSES: dict = {
+    400: {"model": ErrorBody, "description": "A parameter has a wrong value; the description says which and why"},
+    404: {"model": ErrorBody, "description": "No such layer, collection or feature"},
+    422: {"model": ErrorBody, "description": "A parameter fails validation (type, range, allowed values)"},
+    500: {"model": ErrorBody, "description": "A download could not be written, or an internal error (logged)"},
+    503: {"model": ErrorBody, "description": "The layer is registered but failed to build"},
+}
+
+
 def error_body(code: str, description: str) -> dict:
     """The JSON body of every error response."""
     return {"code": code, "description": description}
@@ -67,7 +85,10 @@ def register_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no route for {request.url.path[:200]!r}; see /docs for the API"
+        return JSONResponse(error_body(code, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     max_q_length: int = Field(200, ge=1, le=10_000)
     default_map_zoom: int = Field(7, ge=0, le=18)
     cors_origins: list[str] = []
+    #: Directory of curated data files; default: the package's own layers/data.
+    data_dir: str | None = None
     #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
     default_limit: int = Field(10, ge=1)
     max_limit: int = Field(1000, ge=1)

@@ -16,6 +16,15 @@ def _catalog():
     return Catalog().load()
 
 
+def _use_data(args: argparse.Namespace) -> None:
+    """``--data DIR`` (or ATLAS_DATA_DIR): read curated files from there instead of the package."""
+    import os
+
+    from layers.datafiles import set_data_dir
+
+    set_data_dir(getattr(args, "data", None) or os.environ.get("ATLAS_DATA_DIR") or None)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write ``<layer>.geojson`` for every layer and ``catalog.json``."""
     from geo.geojson import dumps, feature_collection
@@ -139,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=60, help="how many uncovered passages to print")
     p.add_argument("--all", action="store_true", help="print every uncovered passage")
     p.set_defaults(func=cmd_coverage)
+    for sp in sub.choices.values():
+        sp.add_argument("--data", default=None, help="directory of curated data files (default: the package's layers/data)")
     args = parser.parse_args(argv)
+    _use_data(args)
     return args.func(args)
 
 

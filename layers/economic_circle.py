@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.datafiles import Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation
 from layers.spec import COMMON_FIELDS, Field, LayerSpec
@@ -63,14 +63,14 @@ SPEC = LayerSpec(
 @cache
 def scope_sources() -> dict[str, Citation]:
     """Citations for the scope rows, by key."""
-    rows = load_rows(DATA_DIR / "economic_circle_sources.yaml", ScopeSource, layer=SPEC.id)
+    rows = load_rows("economic_circle_sources.yaml", ScopeSource, layer=SPEC.id)
     return {r.key: r.citation for r in rows}
 
 
 @cache
 def scope_rows() -> list[ScopeRow]:
     """The units the Outline names, validated (adcodes must exist with the same name)."""
-    rows = load_rows(DATA_DIR / "economic_circle.yaml", ScopeRow, layer=SPEC.id)
+    rows = load_rows("economic_circle.yaml", ScopeRow, layer=SPEC.id)
     units = boundaries.units_by_adcode()
     sources = scope_sources()
     for n, r in enumerate(rows, start=1):

@@ -31,7 +31,7 @@ from shapely.geometry import base
 from geo.crs import ALBERS_CHINA
 from geo.lines import schematic_line
 from layers import boundaries, gazetteer
-from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.datafiles import Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation, citation_dicts, documents
 from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
@@ -134,11 +134,13 @@ def _optional(layer_id: str) -> gpd.GeoDataFrame | None:
 
 def _scope_geometry(plan: str) -> tuple[str, base.BaseGeometry]:
     zone = PLAN_SCOPE.get(plan)
-    if zone:
-        zones = _built("zones").set_index("id")
-        return zone, zones.loc[zone, "geometry"]
-    circle = _built("economic_circle")
-    return "economic_circle", circle.geometry.union_all()
+    zones = _optional("zones")
+    if zone and zones is not None:
+        return zone, zones.set_index("id").loc[zone, "geometry"]
+    circle = _optional("economic_circle")
+    if circle is not None:
+        return "economic_circle", circle.geometry.union_all()
+    return "the two provinces", boundaries.provinces().geometry.union_all()
 
 
 def _unit_geometry(adcode: str) -> base.BaseGeometry:
@@ -171,7 +173,7 @@ def _follow_geometries(row: LayoutRow, rivers, rail, highways) -> tuple[list, li
 
 def layout_rows() -> list[LayoutRow]:
     """Curated rows, validated: known plans, ids, places and followed features."""
-    rows = load_rows(DATA_DIR / "layout.yaml", LayoutRow, layer=SPEC.id)
+    rows = load_rows("layout.yaml", LayoutRow, layer=SPEC.id)
     docs = documents()
     rail_ids = set(_built("rail")["id"])
     highway_ids = set(_built("highways")["id"])

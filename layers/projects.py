@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 from geo.lines import point, schematic_line
 from geo.measure import length_km
 from layers import boundaries, gazetteer
-from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.datafiles import Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation, documents
 from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
@@ -148,16 +148,20 @@ def _doc_sort_key(mention: Mention) -> tuple:
     return (date is not None, date or "")
 
 
-def zone_frame() -> gpd.GeoDataFrame:
-    """Zones, for computing which zones a project touches (built once, shared)."""
+def zone_frame() -> gpd.GeoDataFrame | None:
+    """Zones, for computing which zones a project touches (built once, shared); None if the
+    zones layer cannot be built: the projects still serve, with no zones computed."""
     from layers import built
 
-    return built("zones")
+    try:
+        return built("zones")
+    except Exception:
+        return None
 
 
 def load_projects(layer_id: str, data_file: str, kinds: tuple[str, ...]) -> list[ProjectRow]:
     """Rows of a project data file, validated: kinds, adcodes, documents, unique ids, id prefix."""
-    rows = load_rows(DATA_DIR / data_file, ProjectRow, layer=layer_id)
+    rows = load_rows(data_file, ProjectRow, layer=layer_id)
     docs = documents()
     prefix = {"rail": "rail", "highways": "highway", "waterways": "waterway", "ports": "port", "airports": "airport", "hubs": "hub", "water_resources": "water"}.get(layer_id, layer_id)
     seen: set[str] = set()
@@ -223,7 +227,7 @@ def build_projects(spec: LayerSpec, data_file: str, kinds: tuple[str, ...]) -> g
             hit = counties.iloc[counties.sindex.query(geom, predicate="intersects")]
             regions = sorted(hit["adcode"])
             provinces = sorted({boundaries.PROVINCE_ADCODES[a] for a in hit["province_adcode"]})
-            zone_ids = sorted(zones.iloc[zones.sindex.query(geom, predicate="intersects")]["id"])
+            zone_ids = sorted(zones.iloc[zones.sindex.query(geom, predicate="intersects")]["id"]) if zones is not None else []
         else:
             regions, provinces, zone_ids = [], [], []
         records.append(

@@ -27,7 +27,7 @@ from shapely.geometry import LineString, Point
 from geo.errors import GeoError
 from geo.measure import length_km
 from geo.network import LineNetwork
-from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.datafiles import Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
 
@@ -133,7 +133,7 @@ def _start_at(path: LineString, point: Point) -> LineString:
 
 def build() -> gpd.GeoDataFrame:
     """One feature per named river."""
-    rows = load_rows(DATA_DIR / "rivers.yaml", RiverRow, layer=SPEC.id)
+    rows = load_rows("rivers.yaml", RiverRow, layer=SPEC.id)
     ids = {r.id for r in rows}
     for n, r in enumerate(rows, start=1):
         for ref in (r.joins, r.starts_at_junction_with):
@@ -183,6 +183,6 @@ def build() -> gpd.GeoDataFrame:
 
 def passes(row_id: str) -> list[str]:
     """County adcodes the data file says the river passes (for tests)."""
-    rows = load_rows(DATA_DIR / "rivers.yaml", RiverRow, layer=SPEC.id)
+    rows = load_rows("rivers.yaml", RiverRow, layer=SPEC.id)
     return next(r.passes for r in rows if r.id == row_id)
 

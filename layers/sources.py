@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field as PField
 
-from layers.datafiles import DATA_DIR, load_rows
+from layers.datafiles import load_rows
 
 MAX_QUOTE_CHARS = 120
 _WHITESPACE = re.compile(r"\s+")
@@ -48,7 +48,7 @@ class Document(BaseModel):
 @cache
 def documents() -> dict[str, Document]:
     """All registered documents by key (``layers/data/documents.yaml``)."""
-    rows = load_rows(DATA_DIR / "documents.yaml", Document, layer="documents")
+    rows = load_rows("documents.yaml", Document, layer="documents")
     return {d.key: d for d in rows}
 
 

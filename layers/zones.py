@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import DATA_DIR, Adcode, load_rows
+from layers.datafiles import Adcode, load_rows
 from layers.errors import LayerDataError
 from layers.sources import Citation, citation_dicts, documents
 from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
@@ -106,7 +106,7 @@ SPEC = LayerSpec(
 @cache
 def zone_rows() -> tuple[ZoneRow, ...]:
     """Curated zones, validated: known adcodes with matching names, known documents, unique ids."""
-    rows = load_rows(DATA_DIR / DATA_FILE, ZoneRow, layer=SPEC.id)
+    rows = load_rows(DATA_FILE, ZoneRow, layer=SPEC.id)
     units = boundaries.units_by_adcode()
     docs = documents()
     seen: set[str] = set()

@@ -15,6 +15,7 @@
       Object.keys(attrs).forEach(function (k) {
         if (k === "text") { node.textContent = attrs[k]; }
         else if (k === "class") { node.className = attrs[k]; }
+        else if (k === "style") { node.style.cssText = attrs[k]; }  // CSSOM: allowed by the CSP, unlike style attributes
         else { node.setAttribute(k, attrs[k]); }
       });
     }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from api.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Path, Response
 from typing import Annotated
 
 from api.deps import CatalogDep
 from geo.geojson import dumps, features
 
-router = APIRouter(prefix="/api", tags=["features"])
+router = APIRouter(prefix="/api", tags=["features"], responses=ERROR_RESPONSES)
 
 
 @router.get("/features/{feature_id}", summary="One feature as GeoJSON", response_class=Response,

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.caching import cached_response
 from api.deps import CatalogDep, DownloadFormat, LayerDep, LayerQueryDep, ZoomDep
-from api.errors import ConversionError
+from api.errors import ERROR_RESPONSES, ConversionError
 from api.writers import WRITERS
 from geo.geojson import dumps, feature_collection
 from geo.simplify import decimals_for_zoom
 from layers.catalog import Layer
 
-router = APIRouter(prefix="/api", tags=["layers"])
+router = APIRouter(prefix="/api", tags=["layers"], responses=ERROR_RESPONSES)
 
 GEOJSON = "application/geo+json"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,14 +19,14 @@ from pyproj import Transformer
 
 from api.caching import cached_response
 from api.deps import CatalogDep, LayerDep
-from api.errors import BadParameter
+from api.errors import ERROR_RESPONSES, BadParameter
 from geo.bbox import BBox, parse_bbox
 from geo.crs import CRS84_URI, SUPPORTED_OUTPUT_CRS, is_lat_first, supported_crs
 from geo.geojson import dumps, feature_collection, features
 from layers.catalog import Layer
 from layers.errors import QueryError
 
-router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
+router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ERROR_RESPONSES)
 
 GEOJSON = "application/geo+json"
 CONFORMANCE = [
@@ -40,13 +40,12 @@ CONFORMANCE = [
 RESERVED = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs", "properties", "q"}
 FORMAT_DOC = "Response format: json or html (default: from the Accept header, else json)"
 
-FormatQ = Annotated[str | None, Query(alias="f", max_length=10, description=FORMAT_DOC)]
+JSON_OR_HTML = {200: {"content": {"application/json": {}, "text/html": {}}}}
+FormatQ = Annotated[Literal["json", "html"] | None, Query(alias="f", description=FORMAT_DOC)]
 
 
 def _wants_html(request: Request, f: str | None) -> bool:
     if f is not None:
-        if f not in {"json", "html"}:
-            raise BadParameter(f"f must be json or html, got {f[:20]!r}")
         return f == "html"
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "json" not in accept
@@ -78,14 +77,14 @@ def _links_html(links: list[dict]) -> str:
     ) + "</ul>"
 
 
-@router.get("", name="ogc_landing", summary="Landing page")
+@router.get("", name="ogc_landing", summary="Landing page", responses=JSON_OR_HTML)
 def landing(request: Request, f: FormatQ = None):
     """Links to the API definition, conformance and collections."""
     links = [
         _link(_url(request, "ogc_landing"), "self", "application/json", "This document"),
         _link(_url(request, "ogc_landing", {"f": "html"}), "alternate", "text/html", "This document as HTML"),
         _link(_url(request, "ogc_api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "API definition (OpenAPI 3.0)"),
-        _link(str(request.url_for("swagger_ui_html")), "service-doc", "text/html", "API documentation"),
+        _link(str(request.url_for("api_docs")), "service-doc", "text/html", "API documentation"),
         _link(_url(request, "ogc_conformance"), "conformance", "application/json", "Conformance classes"),
         _link(_url(request, "ogc_collections"), "data", "application/json", "Collections"),
     ]
@@ -95,14 +94,15 @@ def landing(request: Request, f: FormatQ = None):
     return body
 
 
-@router.get("/conformance", name="ogc_conformance", summary="Conformance classes")
+@router.get("/conformance", name="ogc_conformance", summary="Conformance classes", responses=JSON_OR_HTML)
 def conformance(request: Request, f: FormatQ = None):
     if _wants_html(request, f):
         return _page("Conformance", "<h1>Conformance</h1><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CONFORMANCE) + "</ul>")
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/api", name="ogc_api", summary="API definition (OpenAPI 3.0)")
+@router.get("/api", name="ogc_api", summary="API definition (OpenAPI 3.0)",
+            responses={200: {"content": {"application/vnd.oai.openapi+json;version=3.0": {}}}})
 def api_definition(request: Request) -> Response:
     """The app's OpenAPI document, expressed as OpenAPI 3.0 (nullable instead of null types)."""
     doc = _to_openapi30(request.app.openapi())
@@ -163,7 +163,7 @@ def _collection(request: Request, layer: Layer) -> dict:
     }
 
 
-@router.get("/collections", name="ogc_collections", summary="Collections")
+@router.get("/collections", name="ogc_collections", summary="Collections", responses=JSON_OR_HTML)
 def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
     entries = [_collection(request, layer) for layer in catalog.layers.values()]
     links = [_link(_url(request, "ogc_collections"), "self", "application/json", "Collections")]
@@ -176,7 +176,7 @@ def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
     return {"collections": entries, "links": links, "crs": list(SUPPORTED_OUTPUT_CRS)}
 
 
-@router.get("/collections/{layer_id}", name="ogc_collection", summary="One collection")
+@router.get("/collections/{layer_id}", name="ogc_collection", summary="One collection", responses=JSON_OR_HTML)
 def collection(request: Request, layer: LayerDep, f: FormatQ = None):
     entry = _collection(request, layer)
     if _wants_html(request, f):
@@ -185,7 +185,25 @@ def collection(request: Request, layer: LayerDep, f: FormatQ = None):
     return entry
 
 
-_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$")
+_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
+
+
+def _valid_calendar(text: str) -> bool:
+    """The date and time parts exist on the calendar and the clock (no month 13, no hour 99)."""
+    import datetime as _dt
+
+    date, _, time = text.partition("T")
+    fields = date.split("-")
+    try:
+        _dt.date(int(fields[0]), int(fields[1]) if len(fields) > 1 else 1, int(fields[2]) if len(fields) > 2 else 1)
+        if time:
+            clock = re.split(r"Z|[+-]", time)[0]
+            hms = [float(x) for x in clock.split(":")]
+            if len(hms) < 2 or not (0 <= hms[0] < 24 and 0 <= hms[1] < 60 and (len(hms) < 3 or 0 <= hms[2] < 61)):
+                return False
+    except ValueError:
+        return False
+    return True
 
 
 def parse_datetime(value: str) -> tuple[int | None, int | None]:
@@ -200,7 +218,7 @@ def parse_datetime(value: str) -> tuple[int | None, int | None]:
             years.append(None)
             continue
         m = _DATE.match(part)
-        if not m:
+        if not m or not _valid_calendar(part):
             raise BadParameter(f"datetime {part[:40]!r} is not RFC 3339 (e.g. 2025-01-01T00:00:00Z or 2021/2025)")
         years.append(int(m.group(1)))
     if len(years) == 1:

@@ -130,7 +130,7 @@ def test_property_filters(client):
         ("/ogc/collections/rail/items?limit=0", 422),
         ("/ogc/collections/nope/items", 404),
         ("/ogc/collections/zones/items/rail:chengdu-dazhou-wanzhou-hsr", 404),
-        ("/ogc?f=xml", 400),
+        ("/ogc?f=xml", 422),
     ],
 )
 def test_bad_requests(client, url, status):

@@ -82,10 +82,11 @@ def page(browser, server):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
     assert not outside, f"page tried to reach the network: {outside}"
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations: {errors}"
 
 
 def test_map_draws_zones_and_opens_a_popup(page, server):
@@ -168,3 +169,9 @@ def test_choosing_a_plan_draws_its_layout_labelled(page, server):
     assert "经济发展主轴" not in labels and len(labels) >= 6
     page.select_option("#atlas-plan", "")
     assert page.evaluate("AtlasMap.map.hasLayer(AtlasMap.groups.rail)")
+
+
+def test_api_docs_render_offline_under_the_csp(page, server):
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert page.locator(".opblock").count() > 10

@@ -168,13 +168,13 @@ def test_ids_and_names_are_not_duplicated_across_project_layers(catalog):
 def test_bad_rows_are_refused_with_file_row_and_reason(tmp_path, monkeypatch, patch, reason):
     import yaml
 
-    import layers.projects as projects
-
     row = {"id": "rail:x", "name_zh": "测试线", "name_en": "Test", "kind": "high_speed", "places": [],
            "mentions": [{"doc": "wdk_plan", "seed": "000_997ade5b59c3b5b6.txt", "quote": "万州区", "status_zh": "建设"}]}
     row.update(patch)
     (tmp_path / "rail.yaml").write_text(yaml.safe_dump([row], allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(projects, "DATA_DIR", tmp_path)
+    import layers.datafiles as datafiles
+
+    monkeypatch.setattr(datafiles, "_data_dir", tmp_path)
     with pytest.raises(LayerDataError) as info:
         load_projects("rail", "rail.yaml", ("high_speed",))
     assert "rail.yaml" in str(info.value) and "row 1" in str(info.value) and reason in str(info.value)
