@@ -24,6 +24,7 @@ REGISTRY: dict[str, str] = {
     "airports": "layers.airports",
     "hubs": "layers.hubs",
     "water_resources": "layers.water_resources",
+    "places": "layers.places",
     "layout": "layers.layout",
 }
 

@@ -218,6 +218,10 @@
 
   // Layers fetched at the map's zoom (simplified, display properties); the others in full.
   var ZOOMED = { provinces: true, counties: true, rivers: true, layout: true };
+  // Base layers are refetched when the map's zoom crosses into another detail level, so
+  // outlines stay about two pixels accurate whatever the zoom (the server caches each level).
+  var BASE = ["provinces", "counties", "rivers"];
+  function detailLevel(zoom) { return zoom <= 5 ? 5 : zoom <= 7 ? 7 : zoom <= 9 ? 9 : zoom <= 11 ? 11 : 12; }
 
   var AtlasMap = {
     colours: {},
@@ -234,7 +238,7 @@
       this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
-        var url = config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + encodeURIComponent(config.zoom) : "");
+        var url = config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + detailLevel(config.zoom) : "");
         fetch(url).then(function (r) {
           if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
           return r.json();
@@ -254,6 +258,25 @@
         });
       });
       this.hover();
+      this.level = detailLevel(config.zoom);
+      map.on("zoomend", function () { self.refreshBase(); });
+    },
+
+    refreshBase: function () {
+      var level = detailLevel(this.map.getZoom()), self = this;
+      if (level === this.level) { return; }
+      this.level = level;
+      BASE.filter(function (id) { return self.groups[id]; }).forEach(function (id) {
+        fetch(self.config.api + "/layers/" + id + "?zoom=" + level).then(function (r) {
+          if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
+          return r.json();
+        }).then(function (fc) {
+          if (self.level !== level) { return; }  // the user zoomed on meanwhile
+          self.groups[id].clearLayers();
+          self.draw(id, fc);
+          document.body.setAttribute("data-base-level", String(level));
+        }).catch(function (err) { if (window.console) { console.error(err); } });
+      });
     },
 
     draw: function (id, fc) {

@@ -175,3 +175,14 @@ def test_api_docs_render_offline_under_the_csp(page, server):
     page.goto(server + "/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
     assert page.locator(".opblock").count() > 10
+
+
+def test_zooming_in_fetches_finer_boundaries(page, server):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url) if "/api/layers/counties" in r.url else None)
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    assert any("zoom=7" in u for u in requested)
+    page.evaluate("AtlasMap.map.setView([29.56, 106.55], 10, {animate: false})")
+    page.wait_for_selector("body[data-base-level='11']", timeout=30_000)
+    assert any("zoom=11" in u for u in requested)

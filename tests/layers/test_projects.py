@@ -215,3 +215,16 @@ def test_county_is_located_at_its_tianditu_point():
     assert (place.lon, place.lat) == (108.425, 30.697) and place.level == "county"
     with pytest.raises(KeyError):
         gazetteer.locate("000000")
+
+
+def test_gazetteer_lists_every_named_place_with_datum_and_source(catalog):
+    places = catalog.layers["places"].frame.set_index("id")
+    from layers.places import PROJECT_LAYERS as ALL_PROJECT_LAYERS
+
+    named = {(p["name_zh"], p["adcode"]) for layer in ALL_PROJECT_LAYERS for ps in catalog.layers[layer].frame["places"] for p in ps}
+    assert {(n, a) for n, a in zip(places["name_zh"], places["adcode"])} == named
+    wanzhou = places.loc["place:500101:万州"]
+    assert (wanzhou["lon"], wanzhou["lat"]) == (108.425, 30.697)
+    assert "Tianditu" in wanzhou["point_source"] and "CGCS2000" in wanzhou["datum"]
+    assert "rail:chengdu-dazhou-wanzhou-hsr" in wanzhou["used_by"]
+    assert set(places["geometry_quality"]) == {"approximate"}  # never a surveyed claim
