@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import httpx
 import pytest
 
-from tests.browser.test_map import ARTIFACTS, CHROMIUM, FLAGS, ROOT, _free_port
+from tests.browser.servers import uvicorn_server
+from tests.browser.test_map import ARTIFACTS, CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def xss_server():
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "tests.fixtures.xss_app:create", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=os.environ | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with uvicorn_server(["uvicorn", "--factory", "tests.fixtures.xss_app:create"]) as base:
+        yield base
 
 
 def test_payloads_never_execute(xss_server):
