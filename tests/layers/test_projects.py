@@ -20,6 +20,7 @@ PROJECT_LAYERS = ("rail", "highways", "waterways", "ports", "airports", "hubs")
         ("研究建设", "study"),
         ("积极推进…前期工作", "preparatory"),
         ("力争开工建设", "preparatory"),
+        ("力争启动", "preparatory"),
         ("开工建设", "under_construction"),
         ("加快…建设", "under_construction"),
         ("续建或新开工", "under_construction"),
