@@ -13,7 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import register_error_handlers
-from api.routes import features, layers, ogc, pages
+from api.routes import features, layers, ogc, pages, search
 from api.caching import RawResponseCache, ResponseCache
 from api.security import QueryStringGuard, SecurityHeaders
 from api.settings import Settings
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     register_error_handlers(app)
     app.include_router(layers.router)
     app.include_router(features.router)
+    app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -90,11 +90,19 @@ def render_map(settings: Settings, available_layers: list[str], static_version: 
     root.header.add_child(Element('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'))
     root.html.add_child(
         Element(
+            '<div id="atlas-side">'
             '<div id="atlas-title" class="atlas-panel"><h1>成渝规划地图 <span>Chengyu Atlas</span></h1>'
             '<p>成渝地区双城经济圈 · 跨界合作区 · Chengdu–Chongqing Economic Circle</p>'
+            '<div class="atlas-search" role="search">'
+            '<input id="atlas-search" type="search" autocomplete="off" placeholder="搜索 地名、合作区、项目 Search places, zones, projects"'
+            ' aria-label="Search places, zones and projects" aria-controls="atlas-results">'
+            '<ul id="atlas-results" role="listbox" hidden></ul></div>'
+            '<div class="atlas-row"><input id="atlas-adcode" inputmode="numeric" maxlength="6" placeholder="行政区划代码 adcode"'
+            ' aria-label="Locate by adcode"><button id="atlas-fullscreen" type="button" title="Fullscreen">全屏 Fullscreen</button></div>'
             '<p id="atlas-status" role="status">正在加载图层… Loading layers…</p></div>'
-            '<div id="atlas-hover" class="atlas-panel" aria-live="polite"></div>'
             '<div id="atlas-legend" class="atlas-panel" aria-label="Legend"></div>'
+            '</div>'
+            '<div id="atlas-hover" class="atlas-panel" aria-live="polite"></div>'
         )
     )
     root.html.add_child(JavascriptLink(f"/static/atlas.js?v={static_version}"))

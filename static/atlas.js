@@ -258,6 +258,7 @@
         });
       });
       this.hover();
+      this.controls();
       this.level = detailLevel(config.zoom);
       map.on("zoomend", function () { self.refreshBase(); });
     },
@@ -339,9 +340,40 @@
       }
     },
 
+    filters: { status: "", province: "", crossBorder: false, year: null },
+
+    // Year rule: a documented period that includes the year; a project with no period counts
+    // from the year of the first document that names it.
+    passes: function (p) {
+      var f = this.filters;
+      if (f.status && p.status !== f.status) { return false; }
+      if (f.province && (p.provinces || []).indexOf(f.province) < 0) { return false; }
+      if (f.crossBorder && !p.cross_border) { return false; }
+      if (f.year) {
+        if (p.period_start || p.period_end) {
+          if ((p.period_start && p.period_start > f.year) || (p.period_end && p.period_end < f.year)) { return false; }
+        } else {
+          var dates = (p.mentions || []).map(function (m) { return m.doc_date; }).filter(Boolean).sort();
+          if (!dates.length || parseInt(dates[0].slice(0, 4), 10) > f.year) { return false; }
+        }
+      }
+      return true;
+    },
+
+    applyFilters: function () {
+      var self = this, shown = 0;
+      Object.keys(MODES).forEach(function (mode) {
+        if (!self.projects[mode]) { return; }
+        self.groups[mode].clearLayers();
+        shown += self.drawProjects(mode, { features: self.projects[mode] });
+      });
+      document.body.setAttribute("data-projects-shown", String(shown));
+      document.body.setAttribute("data-filter-year", this.filters.year ? String(this.filters.year) : "");
+    },
+
     drawProjects: function (mode, fc) {
       var colour = MODES[mode].colour, self = this;
-      var located = fc.features.filter(function (f) { return f.geometry; });
+      var located = fc.features.filter(function (f) { return f.geometry && self.passes(f.properties); });
       this.projects[mode] = fc.features;
       this.projectLayers = this.projectLayers || {};
       L.geoJSON({ type: "FeatureCollection", features: located }, {
@@ -360,6 +392,7 @@
         }
       }).addTo(this.groups[mode]);
       document.body.setAttribute("data-" + mode + "-drawn", String(located.length));
+      return located.length;
     },
 
     showPlan: function (plan) {
@@ -400,7 +433,7 @@
 
     openFeature: function (id) {
       var layer = (this.projectLayers && this.projectLayers[id]) || (this.zoneLayers && this.zoneLayers[id]);
-      if (!layer) { return false; }
+      if (!layer || !this.map.hasLayer(layer)) { return false; }  // filtered out or hidden: fetch it instead
       var map = this.map, center = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
       map.setView(center, Math.max(map.getZoom(), 8), { animate: false });
       layer.openPopup(center);
@@ -431,6 +464,7 @@
         pl.appendChild(el("li", null, [el("span", { class: "swatch line dashed", style: "border-color:#444;border-top-width:3px" }), "虚线/空心 规划/研究/前期 Planned, study, preparatory"]));
         legend.appendChild(pl);
         legend.appendChild(el("p", { class: "atlas-note", text: "线路为示意：按文件所列地点连直线 Lines are schematic, straight between the places the documents name" }));
+        legend.appendChild(this.filterPanel());
       }
       if (this.layout && this.layout.length) {
         var plans = {}, self2 = this;
@@ -459,6 +493,103 @@
       }
     },
 
+    filterPanel: function () {
+      var self = this;
+      var status = el("select", { id: "atlas-status-filter", "aria-label": "Status" }, [el("option", { value: "", text: "全部状态 all statuses" })]);
+      Object.keys(STATUS_LABEL).forEach(function (k) { status.appendChild(el("option", { value: k, text: STATUS_LABEL[k] })); });
+      var province = el("select", { id: "atlas-province-filter", "aria-label": "Province" }, [
+        el("option", { value: "", text: "川渝 both" }), el("option", { value: "sichuan", text: "四川 Sichuan" }), el("option", { value: "chongqing", text: "重庆 Chongqing" })]);
+      var cross = el("input", { id: "atlas-cross-filter", type: "checkbox" });
+      var year = el("input", { id: "atlas-year", type: "range", min: "2019", max: "2035", step: "1", value: "2019", "aria-label": "Year (2019 = all years)" });
+      var yearLabel = el("span", { id: "atlas-year-label", text: "全部年份 all years" });
+      function update() {
+        self.filters.status = status.value;
+        self.filters.province = province.value;
+        self.filters.crossBorder = cross.checked;
+        var y = parseInt(year.value, 10);
+        self.filters.year = y >= 2020 ? y : null;
+        yearLabel.textContent = self.filters.year ? String(y) : "全部年份 all years";
+        self.applyFilters();
+      }
+      [status, province, cross, year].forEach(function (c) { c.addEventListener(c === year ? "input" : "change", update); });
+      return el("div", { class: "atlas-filters" }, [
+        el("h3", { text: "筛选项目 Filter projects" }),
+        el("label", null, ["状态 Status ", status]),
+        el("label", null, ["省市 Province ", province]),
+        el("label", null, [cross, " 仅跨省 cross-border only"]),
+        el("label", null, ["年份 Year: ", yearLabel, year])
+      ]);
+    },
+
+    controls: function () {
+      var self = this, map = this.map;
+      var input = document.getElementById("atlas-search"), list = document.getElementById("atlas-results");
+      var timer = null, results = [], active = -1;
+      function render() {
+        list.textContent = "";
+        results.forEach(function (r, i) {
+          var item = el("li", { role: "option", id: "atlas-result-" + i, "data-id": r.id, "aria-selected": String(i === active) }, [
+            r.name_zh, el("span", { class: "atlas-layer", text: r.name_en + " · " + r.layer })]);
+          item.addEventListener("mousedown", function (e) { e.preventDefault(); self.choose(r); list.hidden = true; });
+          list.appendChild(item);
+        });
+        list.hidden = !results.length;
+      }
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        var q = input.value.trim();
+        if (!q) { results = []; render(); return; }
+        timer = setTimeout(function () {
+          fetch(self.config.api + "/search?limit=12&q=" + encodeURIComponent(q)).then(function (r) { return r.ok ? r.json() : { results: [] }; })
+            .then(function (body) { results = body.results; active = results.length ? 0 : -1; render(); });
+        }, 150);
+      });
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          active = Math.max(0, Math.min(results.length - 1, active + (e.key === "ArrowDown" ? 1 : -1)));
+          render(); e.preventDefault();
+        } else if (e.key === "Enter" && results[active]) {
+          self.choose(results[active]); list.hidden = true;
+        } else if (e.key === "Escape") { list.hidden = true; }
+      });
+      var adcode = document.getElementById("atlas-adcode");
+      adcode.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter") { return; }
+        var code = adcode.value.trim();
+        if (!/^\d{6}$/.test(code)) { self.say("行政区划代码为6位数字 An adcode has six digits"); return; }
+        self.choose({ id: "region:" + code, layer: "counties" });
+      });
+      document.getElementById("atlas-fullscreen").addEventListener("click", function () {
+        var page = document.documentElement;
+        if (document.fullscreenElement) { document.exitFullscreen(); } else if (page.requestFullscreen) { page.requestFullscreen(); }
+      });
+    },
+
+    say: function (text) {
+      var status = document.getElementById("atlas-status");
+      status.hidden = false;
+      status.textContent = text;
+    },
+
+    choose: function (result) {
+      var self = this, map = this.map;
+      var group = this.groups[result.layer];
+      if (group && !map.hasLayer(group)) { map.addLayer(group); }
+      if (this.openFeature(result.id)) { document.body.setAttribute("data-chosen", result.id); return; }
+      fetch(this.config.api + "/features/" + encodeURIComponent(result.id)).then(function (r) {
+        if (!r.ok) { throw new Error("not found"); }
+        return r.json();
+      }).then(function (feature) {
+        if (!feature.geometry) { self.say((feature.properties.name_zh || result.id) + "：文件未给出位置 no location in the documents"); return; }
+        var shape = L.geoJSON(feature);
+        map.fitBounds(shape.getBounds(), { maxZoom: 10, padding: [40, 40], animate: false });
+        var p = feature.properties;
+        var content = p.layer === "zones" ? zonePopup(p) : MODES[p.layer] ? projectPopup(p, p.layer) : p.adcode && p.level ? regionPopup(p) : el("div", { class: "atlas-popup", "data-feature-id": p.id }, [el("h3", { text: p.name_zh }), el("p", { class: "atlas-en", text: p.name_en })]);
+        L.popup({ maxWidth: 420, autoPanPaddingTopLeft: L.point(360, 40) }).setLatLng(shape.getBounds().getCenter()).setContent(content).openOn(map);
+        document.body.setAttribute("data-chosen", result.id);
+      }).catch(function () { self.say("未找到 Not found: " + result.id); });
+    },
+
     focusZone: function (id) {
       var layer = this.zoneLayers && this.zoneLayers[id];
       if (!layer) { return; }
@@ -476,10 +607,11 @@
         for (var i = 0; i < self.counties.length && !hit; i++) {
           if (inGeometry(x, y, self.counties[i].geometry)) { hit = self.counties[i]; }
         }
-        if (!hit) { box.hidden = true; return; }
-        var p = hit.properties;
         box.hidden = false;
-        box.textContent = "";
+        box.textContent = e.latlng.lat.toFixed(4) + "°N " + e.latlng.lng.toFixed(4) + "°E (WGS84)";
+        if (!hit) { return; }
+        var p = hit.properties;
+        box.appendChild(el("br"));
         box.appendChild(el("strong", { text: p.name_zh }));
         box.appendChild(document.createTextNode(" " + p.name_en + " · " + p.adcode));
       });

@@ -156,3 +156,54 @@ def test_zooming_in_fetches_finer_boundaries(page, server):
     page.evaluate("AtlasMap.map.setView([29.56, 106.55], 10, {animate: false})")
     page.wait_for_selector("body[data-base-level='11']", timeout=30_000)
     assert any("zoom=11" in u for u in requested)
+
+
+def test_search_by_pinyin_zooms_to_the_result_and_opens_its_popup(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    page.fill("#atlas-search", "chengdawan")
+    page.wait_for_selector("#atlas-results li[data-id='rail:chengdu-dazhou-wanzhou-hsr']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-chosen='rail:chengdu-dazhou-wanzhou-hsr']")
+    assert "成都至达州至万州高速铁路" in page.inner_text(".leaflet-popup-content")
+    page.fill("#atlas-search", "Wanzhou District")
+    page.wait_for_selector("#atlas-results li[data-id='region:500101']")
+    page.click("#atlas-results li[data-id='region:500101']")
+    popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='region:500101']")
+    assert "500101" in popup.inner_text() and "万州区" in popup.inner_text()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "search-result.png"))
+
+
+def test_locate_by_adcode(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    page.fill("#atlas-adcode", "511702")
+    page.press("#atlas-adcode", "Enter")
+    popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='region:511702']")
+    assert "通川区" in popup.inner_text()
+    page.fill("#atlas-adcode", "12")
+    page.press("#atlas-adcode", "Enter")
+    assert "six digits" in page.inner_text("#atlas-status")
+
+
+def test_year_and_status_filters(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    all_rail = int(page.get_attribute("body", "data-rail-drawn"))
+    page.locator("#atlas-year").fill("2030")
+    page.wait_for_selector("body[data-filter-year='2030']")
+    in_2030 = int(page.get_attribute("body", "data-rail-drawn"))
+    assert 0 < in_2030 < all_rail
+    page.select_option("#atlas-status-filter", "study")
+    study = int(page.get_attribute("body", "data-rail-drawn"))
+    assert study < in_2030
+    page.check("#atlas-cross-filter")
+    assert int(page.get_attribute("body", "data-rail-drawn")) <= study
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(ARTIFACTS / "filtered-2030.png"))
+    page.uncheck("#atlas-cross-filter")
+    page.select_option("#atlas-status-filter", "")
+    page.locator("#atlas-year").fill("2019")
+    page.wait_for_selector("body[data-filter-year='']")
+    assert int(page.get_attribute("body", "data-rail-drawn")) == all_rail
