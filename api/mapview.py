@@ -70,6 +70,20 @@ def render_map(settings: Settings, available_layers: list[str], static_version: 
             overlay=False,
             show=False,
         ).add_to(m)
+    if settings.tianditu_key:
+        from urllib.parse import quote
+
+        key = quote(settings.tianditu_key, safe="")
+        for layer, name, overlay in (("vec", "天地图 Tianditu (CGCS2000)", False), ("cva", "天地图注记 Tianditu labels", True)):
+            folium.TileLayer(
+                tiles=f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"
+                f"&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}",
+                attr="© 天地图 Tianditu (National Platform for Common Geospatial Information Services)",
+                name=name,
+                overlay=overlay,
+                show=False,
+                subdomains="01234567",
+            ).add_to(m)
     groups = {}
     for layer_id, label, show in MAP_LAYERS:
         if layer_id not in available_layers:

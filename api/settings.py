@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     #: Datum of the basemap tiles. Tiles on GCJ-02 (Amap, Tencent) would draw everything ~500 m off,
     #: so only WGS84/CGCS2000 tiles are accepted.
     basemap_datum: str = "WGS84"
+    #: Tianditu key (ATLAS_TIANDITU_KEY): adds Tianditu's vector basemap with labels, CGCS2000.
+    tianditu_key: str | None = None
     max_q_length: int = Field(200, ge=1, le=10_000)
     default_map_zoom: int = Field(7, ge=0, le=18)
     cors_origins: list[str] = []

@@ -74,7 +74,9 @@
       table,
       el("h4", { text: "出处 Sources" }),
       citations(p.sources),
-      zoneProjects(p.id)
+      zoneProjects(p.id),
+      // A relative path built from the id, never a URL taken from the data.
+      el("p", null, [el("a", { href: "/zones/" + encodeURIComponent(p.id), class: "atlas-more", text: "详情页 Zone page →" })])
     ]);
   }
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import CatalogDep
+from api.errors import ErrorBody
 from api.mapview import render_map
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
 
@@ -24,8 +25,12 @@ def overview_map(request: Request, catalog: CatalogDep) -> HTMLResponse:
 def nonced_page(request: Request, html: str) -> HTMLResponse:
     """Serve a page whose inline code carries a fresh nonce, with the matching policy."""
     nonce = new_nonce()
-    url = request.app.state.settings.basemap_url or ""
-    origin = "/".join(url.split("/")[:3]).replace("{s}", "*") if url.startswith("http") else None
+    settings = request.app.state.settings
+    url = settings.basemap_url or ""
+    origins = ["/".join(url.split("/")[:3]).replace("{s}", "*")] if url.startswith("http") else []
+    if settings.tianditu_key:
+        origins.append("https://*.tianditu.gov.cn")
+    origin = " ".join(origins) or None
     return HTMLResponse(
         html.replace(NONCE_PLACEHOLDER, nonce),
         headers={"Content-Security-Policy": policy(nonce, origin), "Cache-Control": "no-store"},
@@ -45,3 +50,31 @@ def api_docs(request: Request) -> HTMLResponse:
         swagger_favicon_url="/static/favicon.svg",
     )
     return nonced_page(request, add_nonce_placeholders(page.body.decode("utf-8")))
+
+
+#: HTML routes document their JSON error body explicitly (FastAPI would label it text/html).
+ZONE_RESPONSES = {404: {"description": "No zone with that id", "content": {"application/json": {"schema": ErrorBody.model_json_schema()}}}}
+
+
+@router.get("/zones/{zone_id}", response_class=HTMLResponse, summary="Zone focus page", responses=ZONE_RESPONSES)
+def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLResponse:
+    """A zone with its members, area by province, projects touching it, figures and citations."""
+    from api.zonepage import render_zone_page, zone_context
+
+    ctx = zone_context(catalog, zone_id)
+    share = str(request.url_for("zone_page", zone_id=zone_id))
+    export = str(request.url_for("zone_export", zone_id=zone_id))
+    return nonced_page(request, add_nonce_placeholders(render_zone_page(ctx, share, export)))
+
+
+@router.get("/zones/{zone_id}/export", summary="Zone focus page as one offline HTML file", response_class=Response,
+            responses=ZONE_RESPONSES | {200: {"content": {"text/html": {}}}})
+def zone_export(request: Request, catalog: CatalogDep, zone_id: str) -> Response:
+    """The focus page with Leaflet and the data inlined, as a download that opens offline."""
+    from api.zonepage import render_zone_export, zone_context
+
+    ctx = zone_context(catalog, zone_id)
+    body = render_zone_export(ctx, str(request.url_for("zone_page", zone_id=zone_id)))
+    filename = f"chengyu-atlas-{zone_id.replace(':', '-')}.html"
+    return Response(body.encode("utf-8"), media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -42,3 +42,15 @@ def test_gcj02_basemap_is_refused():
 
     with pytest.raises(ValidationError, match="GCJ-02"):
         Settings(basemap_url="https://example.invalid/{z}/{x}/{y}.png", basemap_datum="GCJ-02")
+
+
+def test_tianditu_basemap_with_a_key_from_settings(catalog):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(tianditu_key="abc123"), catalog)) as c:
+        r = c.get("/")
+    assert "tianditu.gov.cn/vec_w" in r.text and "tk=abc123" in r.text and "(CGCS2000)" in r.text
+    assert "https://*.tianditu.gov.cn" in r.headers["content-security-policy"]

@@ -42,7 +42,7 @@ def page(browser, server):
     outside: list[str] = []
 
     def guard(route):
-        if route.request.url.startswith(server):
+        if route.request.url.startswith((server, "file://")):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -207,3 +207,25 @@ def test_year_and_status_filters(page, server):
     page.locator("#atlas-year").fill("2019")
     page.wait_for_selector("body[data-filter-year='']")
     assert int(page.get_attribute("body", "data-rail-drawn")) == all_rail
+
+
+def test_zone_focus_page_and_its_offline_export(page, server, tmp_path):
+    page.goto(server + "/zones/zone:wandakai")
+    page.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    assert page.locator("path.leaflet-interactive").count() >= 3  # members and the zone outline
+    text = page.inner_text("main")
+    for expected in ("万达开川渝统筹发展示范区", "24,100 km² documented", "814.8", "面积按省 Area by province", "涉及项目", "成都至达州至万州高速铁路", "000_997ade5b59c3b5b6.txt"):
+        assert expected in text, expected
+    assert page.locator("svg[aria-label='bar chart'] rect").count() == 2
+    assert page.input_value("#share").endswith("/zones/zone:wandakai")
+    page.screenshot(path=str(ARTIFACTS / "zone-page.png"), full_page=True)
+    # The export is one file that works from disk with the network off.
+    import httpx
+
+    exported = tmp_path / "zone.html"
+    exported.write_bytes(httpx.get(server + "/zones/zone:wandakai/export", timeout=60).content)
+    offline = page.context.new_page()
+    offline.goto(exported.as_uri())
+    offline.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    assert "万达开川渝统筹发展示范区" in offline.inner_text("h1")
+    offline.close()
