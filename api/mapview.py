@@ -113,10 +113,13 @@ def render_map(settings: Settings, available_layers: list[str], static_version: 
             '<ul id="atlas-results" role="listbox" hidden></ul></div>'
             '<div class="atlas-row"><input id="atlas-adcode" inputmode="numeric" maxlength="6" placeholder="行政区划代码 adcode"'
             ' aria-label="Locate by adcode"><button id="atlas-fullscreen" type="button" title="Fullscreen">全屏 Fullscreen</button></div>'
+            '<div class="atlas-row"><button id="atlas-measure" type="button" aria-pressed="false">测距 Measure</button>'
+            '<button id="atlas-lang" type="button" aria-label="Language">中文 / English</button></div>'
             '<p id="atlas-status" role="status">正在加载图层… Loading layers…</p></div>'
             '<div id="atlas-legend" class="atlas-panel" aria-label="Legend"></div>'
             '</div>'
             '<div id="atlas-hover" class="atlas-panel" aria-live="polite"></div>'
+            '<div id="atlas-minimap" class="atlas-panel" aria-label="Overview map"></div>'
         )
     )
     root.html.add_child(JavascriptLink(f"/static/atlas.js?v={static_version}"))

@@ -253,6 +253,7 @@
           pending -= 1;
           if (pending === 0) {
             self.finish();
+            if (self.applyLanguage) { self.applyLanguage(); }
             status.textContent = failed.length ? "未能加载 Could not load: " + failed.join(", ") : "";
             status.hidden = !failed.length;
             document.body.setAttribute("data-atlas-ready", failed.length ? "partial" : "yes");
@@ -286,6 +287,7 @@
       var group = this.groups[id], self = this;
       if (id === "provinces") {
         L.geoJSON(fc, { interactive: false, style: { color: "#4d4d4d", weight: 2.2, fill: false } }).addTo(group);
+        if (!this.provinces) { this.provinces = fc; this.minimap(); }
       } else if (id === "counties") {
         this.counties = fc.features;
         L.geoJSON(fc, {
@@ -561,10 +563,95 @@
         if (!/^\d{6}$/.test(code)) { self.say("行政区划代码为6位数字 An adcode has six digits"); return; }
         self.choose({ id: "region:" + code, layer: "counties" });
       });
+      this.measureTool();
+      this.languageSwitch();
       document.getElementById("atlas-fullscreen").addEventListener("click", function () {
         var page = document.documentElement;
         if (document.fullscreenElement) { document.exitFullscreen(); } else if (page.requestFullscreen) { page.requestFullscreen(); }
       });
+    },
+
+    // Distance along clicked points (geodesic on the sphere, Leaflet's map.distance).
+    measureTool: function () {
+      var map = this.map, button = document.getElementById("atlas-measure"), self = this;
+      var points = [], line = null, label = null, active = false;
+      function clear() {
+        points = [];
+        if (line) { map.removeLayer(line); line = null; }
+        if (label) { map.removeLayer(label); label = null; }
+      }
+      function total() {
+        var d = 0;
+        for (var i = 1; i < points.length; i++) { d += map.distance(points[i - 1], points[i]); }
+        return d;
+      }
+      map.on("click", function (e) {
+        if (!active) { return; }
+        points.push(e.latlng);
+        if (!line) { line = L.polyline(points, { color: "#000", weight: 2, dashArray: "4 4", interactive: false }).addTo(map); } else { line.setLatLngs(points); }
+        if (label) { map.removeLayer(label); }
+        label = L.tooltip({ permanent: true, direction: "right", className: "atlas-measure-label" })
+          .setLatLng(e.latlng).setContent((total() / 1000).toFixed(1) + " km").addTo(map);
+        document.body.setAttribute("data-measure-km", (total() / 1000).toFixed(1));
+      });
+      button.addEventListener("click", function () {
+        active = !active;
+        button.setAttribute("aria-pressed", String(active));
+        map.getContainer().style.cursor = active ? "crosshair" : "";
+        // While measuring, features let clicks through to the map instead of opening popups.
+        map.getContainer().classList.toggle("atlas-measuring", active);
+        map.closePopup();
+        if (!active) { clear(); }
+      });
+      document.addEventListener("keydown", function (e) { if (e.key === "Escape" && active) { clear(); } });
+      this.measure = { points: function () { return points.length; } };
+    },
+
+    // 中文 / English: bilingual UI labels ("图例 Legend") show one language or both.
+    languageSwitch: function () {
+      var modes = ["both", "zh", "en"], i = 0, originals = new WeakMap(), self = this;
+      var split = /^([^A-Za-z]*[\u4e00-\u9fff][^A-Za-z]*?)\s+([A-Za-z].*)$/;
+      function apply(root) {
+        var mode = modes[i];
+        var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        var nodes = [];
+        while (walker.nextNode()) { nodes.push(walker.currentNode); }
+        nodes.forEach(function (n) {
+          if (n.parentNode && n.parentNode.closest && n.parentNode.closest("q, .atlas-cite-doc, .atlas-popup h3, .atlas-en, td, .atlas-zone-legend")) { return; }  // data, not UI
+          var original = originals.has(n) ? originals.get(n) : n.nodeValue;
+          var m = split.exec(original.trim());
+          if (!m) { return; }
+          originals.set(n, original);
+          n.nodeValue = mode === "zh" ? m[1] + " " : mode === "en" ? m[2] + " " : original;
+        });
+        root.querySelectorAll && root.querySelectorAll("input[placeholder]").forEach(function (input) {
+          var original = input.getAttribute("data-placeholder") || input.placeholder;
+          input.setAttribute("data-placeholder", original);
+          var m = split.exec(original);
+          input.placeholder = m && mode !== "both" ? (mode === "zh" ? m[1] : m[2]) : original;
+        });
+      }
+      this.applyLanguage = function (root) { apply(root || document.body); };
+      document.getElementById("atlas-lang").addEventListener("click", function () {
+        i = (i + 1) % modes.length;
+        document.documentElement.lang = modes[i] === "en" ? "en" : "zh";
+        document.body.setAttribute("data-lang", modes[i]);
+        apply(document.body);
+      });
+      this.map.on("popupopen", function (e) { apply(e.popup.getElement()); });
+    },
+
+    minimap: function () {
+      var box = document.getElementById("atlas-minimap"), main = this.map;
+      if (!box || !this.provinces) { return; }
+      var mini = L.map(box, { attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+        doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
+      var outline = L.geoJSON(this.provinces, { interactive: false, style: { color: "#4d4d4d", weight: 1, fillColor: "#fbfaf6", fillOpacity: 1 } }).addTo(mini);
+      mini.fitBounds(outline.getBounds());
+      var view = L.rectangle(main.getBounds(), { color: "#D55E00", weight: 2, fill: false, interactive: false }).addTo(mini);
+      main.on("moveend", function () { view.setBounds(main.getBounds()); });
+      mini.on("click", function (e) { main.panTo(e.latlng); });
+      this.mini = mini;
     },
 
     say: function (text) {

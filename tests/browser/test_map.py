@@ -229,3 +229,26 @@ def test_zone_focus_page_and_its_offline_export(page, server, tmp_path):
     offline.wait_for_selector("path.leaflet-interactive", timeout=30_000)
     assert "万达开川渝统筹发展示范区" in offline.inner_text("h1")
     offline.close()
+
+
+def test_minimap_measure_and_language_switch(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    assert page.locator("#atlas-minimap path").count() >= 3  # provinces and the view rectangle
+    page.click("#atlas-measure")
+    box = page.locator("#map, .folium-map").first.bounding_box()
+    page.mouse.click(box["x"] + 700, box["y"] + 400)
+    page.mouse.click(box["x"] + 900, box["y"] + 400)
+    km = float(page.get_attribute("body", "data-measure-km"))
+    assert 50 < km < 400  # 200 px at zoom 7 is about 160 km
+    page.click("#atlas-measure")
+    page.click("#atlas-lang")  # both → 中文
+    legend = page.inner_text("#atlas-legend")
+    assert "图例" in legend and "Legend" not in legend
+    page.click("#atlas-lang")  # → English
+    legend = page.inner_text("#atlas-legend")
+    assert "Legend" in legend and "图例" not in legend and "Filter projects" in legend and "筛选项目" not in legend
+    assert "Search" in page.get_attribute("#atlas-search", "placeholder")
+    page.screenshot(path=str(ARTIFACTS / "english-ui.png"))
+    page.click("#atlas-lang")  # → both again
+    assert "图例" in page.inner_text("#atlas-legend") and "Legend" in page.inner_text("#atlas-legend")
