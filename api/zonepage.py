@@ -12,7 +12,6 @@ import html
 import json
 from pathlib import Path
 
-import geopandas as gpd
 
 from geo.geojson import dumps, feature_collection
 
@@ -142,7 +141,6 @@ ul.members{columns:3}.note{color:#555;font-size:13px}
 def zone_map(ctx: dict, inline_assets: bool):
     """Folium map of the zone with its member counties highlighted; returns (header, map div, script)."""
     import folium
-    from branca.element import Element
 
     z = ctx["row"]
     bounds = z.total_bounds

@@ -108,8 +108,3 @@ def is_lat_first(crs: CRS) -> bool:
     """True where the CRS's authority axis order puts latitude (northing) first, e.g. EPSG:4326."""
     axes = crs.axis_info
     return bool(axes) and axes[0].direction.lower() in {"north", "south"}
-
-
-def is_geographic(crs: CRS) -> bool:
-    """True for degree-based CRSs."""
-    return crs.is_geographic

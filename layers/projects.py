@@ -17,8 +17,6 @@ document gives, and a verbatim quote. Here the rows become features:
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Literal
 
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field as PField
@@ -292,6 +290,3 @@ def build_projects(spec: LayerSpec, data_file: str, kinds: tuple[str, ...]) -> g
                 if doc:
                     frame.at[i, "length_difference_pct"] = round((float(m) - doc) / doc * 100, 1)
     return frame
-
-
-Mode = Literal["rail", "highways", "waterways", "ports", "airports", "hubs"]

@@ -14,7 +14,6 @@ and every other layer still serves.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from functools import cache

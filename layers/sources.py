@@ -7,7 +7,6 @@ Seed texts are not part of the package: the app runs on the curated data alone, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -60,15 +59,6 @@ def document_date(key: str) -> str | None:
 def squash(text: str) -> str:
     """Normalise for quote matching: remove all whitespace (PDF line breaks fall mid-sentence)."""
     return _WHITESPACE.sub("", text)
-
-
-@dataclass(frozen=True)
-class CitationProblem:
-    """A citation that does not check out."""
-
-    where: str
-    citation: Citation
-    reason: str
 
 
 class SeedLibrary:

@@ -230,7 +230,7 @@ def parse_datetime(value: str) -> tuple[int | None, int | None]:
     return years[0], years[1]
 
 
-def _bbox_in_crs84(bbox: BBox | None, raw: str | None, bbox_crs: str | None) -> BBox | None:
+def _bbox_in_crs84(raw: str | None, bbox_crs: str | None) -> BBox | None:
     if raw is None:
         if bbox_crs is not None:
             raise BadParameter("bbox-crs given without bbox")
@@ -291,7 +291,7 @@ def items(
     page_size = min(limit or settings.default_limit, settings.max_limit)
     out_uri, out_crs = supported_crs(crs) if crs else (CRS84_URI, None)
     wants_html = _wants_html(request, f)
-    box = _bbox_in_crs84(None, bbox, bbox_crs)
+    box = _bbox_in_crs84(bbox, bbox_crs)
     where = _property_filters(request, layer)
     years = parse_datetime(datetime) if datetime else None
     if years is not None and "period_start" not in layer.frame.columns:
