@@ -49,11 +49,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if catalog is None and settings.data_dir:
-            from layers.datafiles import set_data_dir
-
-            set_data_dir(settings.data_dir)
-        cat = catalog or Catalog()
+        cat = catalog or Catalog(data_dir=settings.data_dir)
         if not cat.layers and not cat.errors:
             cat.load()
         for layer_id, err in cat.errors.items():

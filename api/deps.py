@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
@@ -10,6 +9,8 @@ from fastapi import Depends, Path, Query, Request
 from api.errors import BadParameter
 from geo.bbox import BBox, parse_bbox
 from layers.catalog import Catalog, Layer
+from layers.query import FeatureQuery, Period
+from layers.status import STATUSES
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -67,40 +68,23 @@ DownloadFormat = Literal["geojson", "gpkg", "shp", "fgb", "csv", "kml"]
 
 def get_filters(
     kind: Annotated[str | None, Query(max_length=200, description="Kind(s), comma-separated, e.g. high_speed")] = None,
-    status: Annotated[str | None, Query(max_length=200, description="planned, study, preparatory, under_construction, completed, operating")] = None,
+    status: Annotated[str | None, Query(max_length=200, description="Status(es), comma-separated: " + ", ".join(STATUSES))] = None,
     zone: Annotated[str | None, Query(max_length=200, description="Zone id touched, e.g. zone:wandakai")] = None,
     province: Annotated[str | None, Query(max_length=40, description="sichuan or chongqing")] = None,
     cross_border: Annotated[str | None, Query(max_length=10, description="true or false")] = None,
-) -> dict[str, str]:
+) -> tuple[tuple[str, str], ...]:
     """Property filters given in the request (each checked against the layer's fields)."""
     given = {"kind": kind, "status": status, "zone": zone, "province": province, "cross_border": cross_border}
-    return {k: v for k, v in given.items() if v is not None}
+    return tuple(sorted((k, v) for k, v in given.items() if v is not None))
 
 
-FiltersDep = Annotated[dict[str, str], Depends(get_filters)]
-YearDep = Annotated[int | None, Query(ge=1900, le=2100, description="Keep features whose documented period includes this year")]
+FiltersDep = Annotated[tuple[tuple[str, str], ...], Depends(get_filters)]
+YearDep = Annotated[int | None, Query(ge=1900, le=2100, description="Keep features whose documented period includes this year (the same rule as OGC datetime)")]
 
 
-@dataclass(frozen=True)
-class LayerQuery:
-    """Everything that selects features of a layer: one parameter group for every endpoint."""
-
-    bbox: BBox | None
-    q: str | None
-    filters: tuple[tuple[str, str], ...]
-    year: int | None
-
-    def key(self) -> tuple:
-        """Hashable identity for response caches."""
-        return (self.bbox, self.q, self.filters, self.year)
-
-    def select(self, catalog: Catalog, layer_id: str):
-        """The matching features (raises QueryError for a filter the layer lacks)."""
-        return catalog.query(layer_id, bbox=self.bbox, q=self.q, where=dict(self.filters), year=self.year)
+def get_feature_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep = None) -> FeatureQuery:
+    """The one query model (:class:`layers.query.FeatureQuery`) from /api parameters."""
+    return FeatureQuery(bbox=bbox, q=q, filters=filters, period=Period.year(year) if year is not None else None)
 
 
-def get_layer_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep = None) -> LayerQuery:
-    return LayerQuery(bbox, q, tuple(sorted(filters.items())), year)
-
-
-LayerQueryDep = Annotated[LayerQuery, Depends(get_layer_query)]
+FeatureQueryDep = Annotated[FeatureQuery, Depends(get_feature_query)]

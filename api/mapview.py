@@ -12,33 +12,31 @@ from __future__ import annotations
 import json
 
 from api.settings import Settings
+from api.templates import render
+from layers.spec import LayerSpec
+from layers.status import status_config
 
 LEAFLET = "/static/vendor/leaflet-1.9.4"
 
-#: Layers the overview map shows, bottom to top: (layer id, label, shown at start).
-MAP_LAYERS: tuple[tuple[str, str, bool], ...] = (
-    ("provinces", "省界 Provinces", True),
-    ("counties", "区县 Counties", True),
-    ("rivers", "河流 Rivers", True),
-    ("economic_circle", "经济圈范围 Economic circle", True),
-    ("zones", "合作区 Zones", True),
-    ("waterways", "航道 Waterways", True),
-    ("highways", "公路 Roads", True),
-    ("rail", "铁路 Rail", True),
-    ("ports", "港口 Ports", True),
-    ("airports", "机场 Airports", True),
-    ("hubs", "枢纽与园区 Hubs & parks", False),
-    ("water_resources", "水利 Water works", False),
-)
+
+def map_layers(specs: list[LayerSpec], available: list[str]) -> list[dict]:
+    """The map's layers, from the specs: every built layer with a presentation, in draw order."""
+    drawn = [s for s in specs if s.presentation is not None and s.id in available]
+    return [
+        {"id": s.id, "group": s.group, "title_zh": s.title_zh, "title_en": s.title_en, **s.presentation.as_dict()}
+        for s in sorted(drawn, key=lambda s: s.presentation.order)
+    ]
 
 
-def render_map(settings: Settings, available_layers: list[str], static_version: str = "1") -> str:
+def render_map(settings: Settings, specs: list[LayerSpec], available_layers: list[str], static_version: str = "1") -> str:
     """Return the overview map's HTML.
 
     Parameters
     ----------
     settings : Settings
         Basemap and title settings.
+    specs : list of LayerSpec
+        Every registered layer's spec: the map's layers, labels, styles and legend come from them.
     available_layers : list of str
         Layers the catalog could build; a broken one is left out of the map (and reported by
         /api/layers) instead of breaking the page.
@@ -84,48 +82,26 @@ def render_map(settings: Settings, available_layers: list[str], static_version: 
                 show=False,
                 subdomains="01234567",
             ).add_to(m)
+    layers = map_layers(specs, available_layers)
     groups = {}
-    for layer_id, label, show in MAP_LAYERS:
-        if layer_id not in available_layers:
-            continue
-        group = folium.FeatureGroup(name=label, show=show)
+    for entry in layers:
+        # Layers kept off the control (the layout) are filled by the map script on demand.
+        group = folium.FeatureGroup(name=f"{entry['label_zh']} {entry['label_en']}", show=entry["visible"], control=entry["in_control"])
         group.add_to(m)
-        groups[layer_id] = group
-    if "layout" in available_layers:
-        # Not in the layer control: the plan selector (atlas.js) fills it with one plan at a time.
-        layout_group = folium.FeatureGroup(name="布局 Layout", control=False)
-        layout_group.add_to(m)
-        groups["layout"] = layout_group
+        groups[entry["id"]] = group
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
 
     root = m.get_root()
     root.title = settings.title
     root.header.add_child(Element('<meta name="description" content="Chengdu–Chongqing Economic Circle planning map">'))
     root.header.add_child(Element('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'))
-    root.html.add_child(
-        Element(
-            '<div id="atlas-side">'
-            '<div id="atlas-title" class="atlas-panel"><h1>成渝规划地图 <span>Chengyu Atlas</span></h1>'
-            '<p>成渝地区双城经济圈 · 跨界合作区 · Chengdu–Chongqing Economic Circle</p>'
-            '<div class="atlas-search" role="search">'
-            '<input id="atlas-search" type="search" autocomplete="off" placeholder="搜索 地名、合作区、项目 Search places, zones, projects"'
-            ' aria-label="Search places, zones and projects" aria-controls="atlas-results">'
-            '<ul id="atlas-results" role="listbox" hidden></ul></div>'
-            '<div class="atlas-row"><input id="atlas-adcode" inputmode="numeric" maxlength="6" placeholder="行政区划代码 adcode"'
-            ' aria-label="Locate by adcode"><button id="atlas-fullscreen" type="button" title="Fullscreen">全屏 Fullscreen</button></div>'
-            '<div class="atlas-row"><button id="atlas-measure" type="button" aria-pressed="false">测距 Measure</button>'
-            '<button id="atlas-lang" type="button" aria-label="Language">中文 / English</button></div>'
-            '<p id="atlas-status" role="status">正在加载图层… Loading layers…</p></div>'
-            '<div id="atlas-legend" class="atlas-panel" aria-label="Legend"></div>'
-            '</div>'
-            '<div id="atlas-hover" class="atlas-panel" aria-live="polite"></div>'
-            '<div id="atlas-minimap" class="atlas-panel" aria-label="Overview map"></div>'
-        )
-    )
+    root.html.add_child(Element(render("map_side.html", settings.templates_dir)))
     root.html.add_child(JavascriptLink(f"/static/atlas.js?v={static_version}"))
     config = {
         "map": m.get_name(),
         "groups": {layer_id: g.get_name() for layer_id, g in groups.items()},
+        "layers": layers,
+        "statuses": status_config(),
         "api": "/api",
         "zoom": settings.default_map_zoom,
     }

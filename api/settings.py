@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     #: Directory of curated data files; default: the package's own layers/data.
     data_dir: str | None = None
+    #: Directory whose templates override the packaged ones (static/templates) by file name.
+    templates_dir: str | None = None
     #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
     default_limit: int = Field(10, ge=1)
     max_limit: int = Field(1000, ge=1)

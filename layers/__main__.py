@@ -10,26 +10,20 @@ from pathlib import Path
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 
-def _catalog():
-    from layers.catalog import Catalog
-
-    return Catalog().load()
-
-
-def _use_data(args: argparse.Namespace) -> None:
-    """``--data DIR`` (or ATLAS_DATA_DIR): read curated files from there instead of the package."""
+def _catalog(args: argparse.Namespace):
+    """The catalog on ``--data DIR`` (or ATLAS_DATA_DIR, else the package's data), loaded."""
     import os
 
-    from layers.datafiles import set_data_dir
+    from layers.catalog import Catalog
 
-    set_data_dir(getattr(args, "data", None) or os.environ.get("ATLAS_DATA_DIR") or None)
+    return Catalog(data_dir=getattr(args, "data", None) or os.environ.get("ATLAS_DATA_DIR") or None).load()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write ``<layer>.geojson`` for every layer and ``catalog.json``."""
     from geo.geojson import dumps, feature_collection
 
-    catalog = _catalog()
+    catalog = _catalog(args)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = []
@@ -51,11 +45,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from layers.sources import Citation, SeedLibrary
 
     problems: list[str] = []
-    catalog = _catalog()
+    catalog = _catalog(args)
     for layer_id, err in catalog.errors.items():
         problems.append(f"{layer_id}: {err}")
     try:
-        seeds = SeedLibrary(Path(args.seeds))
+        seeds = SeedLibrary(Path(args.seeds), catalog.data.documents)
     except FileNotFoundError as exc:
         print(f"error: {exc} (give --seeds DIR)", file=sys.stderr)
         return 2
@@ -109,17 +103,17 @@ def review_warnings(catalog) -> list[str]:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Counts by layer, kind, status and seed; passages naming project terms no row covers."""
-    from layers.coverage import PROJECT_LAYERS, counts, uncovered
+    from layers.coverage import counts, uncovered
     from layers.sources import SeedLibrary
 
-    catalog = _catalog()
-    frames = {k: catalog.layers[k].frame for k in PROJECT_LAYERS if k in catalog.layers}
+    catalog = _catalog(args)
+    frames = {layer.spec.id: layer.frame for layer in catalog.in_group("projects")}
     for title, counter in counts(frames).items():
         print(f"== by {title}")
         for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  {key:40s} {n:5d}")
     try:
-        library = SeedLibrary(Path(args.seeds))
+        library = SeedLibrary(Path(args.seeds), catalog.data.documents)
     except FileNotFoundError as exc:
         print(f"error: {exc} (give --seeds DIR)", file=sys.stderr)
         return 2
@@ -151,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     for sp in sub.choices.values():
         sp.add_argument("--data", default=None, help="directory of curated data files (default: the package's layers/data)")
     args = parser.parse_args(argv)
-    _use_data(args)
     return args.func(args)
 
 

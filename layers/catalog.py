@@ -1,31 +1,33 @@
-"""The catalog: every registered layer built once, validated, cached and queryable.
+"""The catalog: every registered layer built once in dependency order, validated and queryable.
 
-A layer that fails to build is kept out of service with its error, and the others still serve:
-``Catalog.errors`` says which and why. Query functions (bbox, text search) live here so that the
-API only parses parameters and formats responses.
+The catalog owns its state: the data directory it reads, the built layers, the errors of the
+ones that failed, the feature index and the zoom-level frames. Nothing is kept at module level.
+A layer that fails to build, or whose dependency failed, is kept out of service with its error
+and the others still serve: ``Catalog.errors`` says which and why.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.bbox import BBox
 from geo.simplify import simplify_for_zoom
-from layers import REGISTRY, layer_module
-from layers.errors import LayerError, QueryError, UnknownFeatureError, UnknownLayerError
+from layers.context import BuildContext, CuratedData
+from layers.datafiles import DATA_DIR
+from layers.errors import LayerError, UnknownFeatureError, UnknownLayerError
 from layers.names import pinyin, pinyin_initials
-from layers.spec import LayerSpec, validate_frame
+from layers.query import FeatureQuery, Page, period_mask, property_mask
+from layers.spec import FULL_DETAIL_ZOOM, LayerSpec, validate_frame
 
 log = logging.getLogger(__name__)
 
-#: From this zoom on, layers are served at full resolution.
-FULL_DETAIL_ZOOM = 12
+__all__ = ["Catalog", "Layer", "LayerUnavailableError", "FULL_DETAIL_ZOOM"]
 
 
 class LayerUnavailableError(LayerError):
@@ -47,13 +49,21 @@ class Layer:
         return [round(float(v), 6) for v in self.frame.total_bounds]
 
 
-def _search_text(frame: gpd.GeoDataFrame) -> pd.Series:
-    """Lower-case text each feature is found by: names, aliases, pinyin and pinyin initials."""
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def search_text(frame: gpd.GeoDataFrame, fields: Iterable[str]) -> pd.Series:
+    """Lower-case text each feature is found by: its searchable fields, plus pinyin (with and
+    without apostrophes) and pinyin initials of their Chinese words."""
+    fields = list(fields)
     texts = []
-    for name_zh, name_en, aliases in zip(frame["name_zh"], frame["name_en"], frame["aliases"]):
-        words = [name_zh or "", name_en or ""] + list(aliases or [])
-        for w in [name_zh or ""] + list(aliases or []):
-            if any("\u4e00" <= ch <= "\u9fff" for ch in w):
+    for values in zip(*(frame[f] for f in fields)):
+        words: list[str] = []
+        for v in values:
+            words += [str(x) for x in v] if isinstance(v, list) else [str(v)] if v is not None else []
+        for w in list(words):
+            if _has_cjk(w):
                 words += [pinyin(w), pinyin(w).replace("'", ""), pinyin_initials(w)]
         texts.append("\n".join(words).lower())
     return pd.Series(texts, index=frame.index)
@@ -66,56 +76,110 @@ def _version(frame: gpd.GeoDataFrame) -> str:
     return digest.hexdigest()[:16]
 
 
-def _default_builders(ids: Iterable[str]) -> dict[str, tuple[LayerSpec, Callable[[], gpd.GeoDataFrame]]]:
-    from functools import partial
+def build_order(defs) -> list:
+    """Layer definitions ordered so that each comes after the layers it depends on.
 
-    from layers import built
+    Raises
+    ------
+    LayerError
+        If a layer depends on an unregistered layer or the dependencies form a cycle.
+    """
+    by_id = {d.spec.id: d for d in defs}
+    order, state = [], {}
 
-    return {layer_id: (layer_module(layer_id).SPEC, partial(built, layer_id)) for layer_id in ids}
+    def visit(layer_id: str, path: tuple[str, ...]) -> None:
+        if state.get(layer_id) == "done":
+            return
+        if state.get(layer_id) == "visiting":
+            raise LayerError(f"dependency cycle: {' → '.join(path + (layer_id,))}")
+        state[layer_id] = "visiting"
+        for dep in by_id[layer_id].spec.depends_on:
+            if dep not in by_id:
+                raise LayerError(f"layer {layer_id} depends on unregistered layer {dep!r}")
+            visit(dep, path + (layer_id,))
+        state[layer_id] = "done"
+        order.append(by_id[layer_id])
+
+    for d in defs:
+        visit(d.spec.id, ())
+    return order
 
 
 class Catalog:
-    """Registered layers, built and validated once.
+    """Registered layers, built in dependency order and validated once.
 
     Parameters
     ----------
-    builders : dict, optional
-        ``layer id → (spec, build function)``; defaults to every layer in :data:`layers.REGISTRY`.
-        Tests pass small fixtures here.
+    defs : sequence of LayerDef, optional
+        ``(spec, build)`` pairs; defaults to :data:`layers.registry.REGISTRY`. Tests pass small
+        fixtures or a registry with one more layer.
+    data_dir : path, optional
+        Directory of the curated data files; defaults to the package's ``layers/data``.
     """
 
-    def __init__(self, builders: dict[str, tuple[LayerSpec, Callable[[], gpd.GeoDataFrame]]] | None = None):
-        self._builders = builders if builders is not None else _default_builders(REGISTRY)
+    def __init__(self, defs=None, data_dir: Path | str | None = None):
+        if defs is None:
+            from layers.registry import REGISTRY
+
+            defs = REGISTRY
+        self._defs = {d.spec.id: d for d in defs}
+        self.data = CuratedData(data_dir or DATA_DIR)
         self.layers: dict[str, Layer] = {}
         self.errors: dict[str, str] = {}
         self._feature_index: dict[str, tuple[str, int]] = {}
         self._zoom_frames: dict[tuple[str, int], gpd.GeoDataFrame] = {}
 
+    @property
+    def data_dir(self) -> Path:
+        return self.data.data_dir
+
     def load(self) -> Catalog:
-        """Build every layer; record failures instead of raising. Returns self."""
-        for layer_id, (spec, build) in self._builders.items():
+        """Build every layer after its dependencies; record failures instead of raising.
+
+        A layer whose dependency failed is not built: its error names the dependency.
+        Returns self.
+        """
+        for d in build_order(self._defs.values()):
+            spec = d.spec
+            broken = [dep for dep in spec.depends_on if dep not in self.layers]
+            if broken:
+                self.errors[spec.id] = f"DependencyError: needs {', '.join(broken)}, which failed to build"
+                log.error("layer %s not built: %s", spec.id, self.errors[spec.id])
+                continue
+            ctx = BuildContext(spec, self.data, {dep: self.layers[dep].frame for dep in spec.depends_on})
             try:
-                frame = validate_frame(build(), spec)
-            except Exception as exc:  # a broken layer must not take the others down
-                log.error("layer %s failed to build: %s", layer_id, exc, exc_info=True)
-                self.errors[layer_id] = f"{type(exc).__name__}: {exc}"
+                frame = validate_frame(d.build(ctx), spec)
+            except Exception as exc:  # a broken layer must not take the others down; it is reported
+                log.error("layer %s failed to build: %s", spec.id, exc, exc_info=True)
+                self.errors[spec.id] = f"{type(exc).__name__}: {exc}"
                 continue
             frame = frame.reset_index(drop=True)
-            self.layers[layer_id] = Layer(spec, frame, _version(frame), _search_text(frame))
+            self.layers[spec.id] = Layer(spec, frame, _version(frame), search_text(frame, spec.searchable_fields))
             for pos, fid in enumerate(frame["id"]):
-                self._feature_index[fid] = (layer_id, pos)
+                self._feature_index[fid] = (spec.id, pos)
+        # Keep registry order for every listing.
+        self.layers = {i: self.layers[i] for i in self._defs if i in self.layers}
         return self
 
     @property
     def ids(self) -> list[str]:
         """All registered layer ids, built or not, in registry order."""
-        return list(self._builders)
+        return list(self._defs)
+
+    @property
+    def specs(self) -> list[LayerSpec]:
+        """Specs of all registered layers, in registry order."""
+        return [d.spec for d in self._defs.values()]
 
     def spec(self, layer_id: str) -> LayerSpec:
         """Spec of any registered layer, even a broken one."""
-        if layer_id not in self._builders:
-            raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._builders)}")
-        return self._builders[layer_id][0]
+        if layer_id not in self._defs:
+            raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._defs)}")
+        return self._defs[layer_id].spec
+
+    def in_group(self, group: str) -> list[Layer]:
+        """Built layers of a group (``projects``, ``base``…), in registry order."""
+        return [layer for layer in self.layers.values() if layer.spec.group == group]
 
     def get(self, layer_id: str) -> Layer:
         """A built layer.
@@ -131,7 +195,7 @@ class Catalog:
             return self.layers[layer_id]
         if layer_id in self.errors:
             raise LayerUnavailableError(f"layer {layer_id!r} is unavailable: {self.errors[layer_id]}")
-        raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._builders)}")
+        raise UnknownLayerError(f"unknown layer {layer_id!r}; known layers: {', '.join(self._defs)}")
 
     def feature(self, feature_id: str) -> tuple[Layer, gpd.GeoDataFrame]:
         """The layer and one-row frame of a feature id."""
@@ -144,112 +208,49 @@ class Catalog:
     def frame_at_zoom(self, layer_id: str, zoom: int | None) -> gpd.GeoDataFrame:
         """The layer for display at ``zoom`` (computed once per level), or the full frame.
 
-        A zoom-level frame has the spec's display properties only and geometry simplified to
-        about two pixels; polygon layers that tile (regions) are simplified as a coverage so
-        neighbours keep sharing edges (see :mod:`geo.simplify`). ``None`` gives the full frame.
+        A zoom-level frame has the spec's display properties for that zoom and geometry
+        simplified to about two pixels; polygon layers that tile (regions) are simplified as a
+        coverage so neighbours keep sharing edges (see :mod:`geo.simplify`). ``None`` gives the
+        full frame.
         """
         layer = self.get(layer_id)
         if zoom is None:
             return layer.frame
         key = (layer_id, zoom)
         if key not in self._zoom_frames:
-            display = layer.frame[layer.spec.display_fields + [layer.frame.geometry.name]]
+            display = layer.frame[layer.spec.display_fields(zoom) + [layer.frame.geometry.name]]
             self._zoom_frames[key] = display if zoom >= FULL_DETAIL_ZOOM else simplify_for_zoom(display, zoom)
         return self._zoom_frames[key]
 
-    def query(
-        self,
-        layer_id: str,
-        bbox: BBox | None = None,
-        q: str | None = None,
-        where: dict[str, str] | None = None,
-        year: int | None = None,
-    ) -> gpd.GeoDataFrame:
-        """Features of a layer intersecting ``bbox``, matching the text ``q``, the property
-        filters ``where`` and the ``year``.
-
-        ``q`` is matched case-insensitively as a substring of the Chinese and English names,
-        the aliases, and their pinyin (with and without apostrophes) and pinyin initials;
-        several words must all match. ``where`` maps a filter name to a value: see
-        :func:`property_mask`. ``year`` keeps features whose documented period overlaps it.
+    def mask(self, layer_id: str, query: FeatureQuery) -> pd.Series:
+        """Boolean mask of the layer's rows that ``query`` selects (paging aside).
 
         Raises
         ------
         QueryError
-            If a filter does not apply to this layer or its value has the wrong type.
+            If a filter or the period does not apply to this layer or has the wrong type.
         """
         layer = self.get(layer_id)
-        mask = pd.Series(True, index=layer.frame.index)
-        for name, value in (where or {}).items():
-            mask &= property_mask(layer.frame, name, value)
-        if year is not None:
-            mask &= year_mask(layer.frame, year)
-        if bbox is not None:
-            hits = layer.frame.sindex.query(_box(bbox), predicate="intersects")
-            mask &= layer.frame.index.isin(hits)
-        if q:
-            for word in q.lower().split():
+        frame = layer.frame
+        mask = pd.Series(True, index=frame.index)
+        for name, value in query.filters:
+            mask &= property_mask(frame, name, value)
+        if query.period is not None:
+            mask &= period_mask(frame, layer.spec.temporal_fields, query.period)
+        if query.bbox is not None:
+            from shapely.geometry import box
+
+            hits = frame.sindex.query(box(*query.bbox.as_tuple()), predicate="intersects")
+            mask &= frame.index.isin(hits)
+        if query.q:
+            for word in query.q.lower().split():
                 mask &= layer.search_text.str.contains(word, regex=False)
-        return layer.frame[mask]
+        return mask
 
-
-def _box(bbox: BBox):
-    from shapely.geometry import box
-
-    return box(*bbox.as_tuple())
-
-
-#: Filter names that address a differently named column (a zone filter matches the zones list).
-FILTER_COLUMNS = {"zone": "zones", "province": ("province", "provinces")}
-
-
-def _filter_column(frame: gpd.GeoDataFrame, name: str) -> str:
-    candidates = FILTER_COLUMNS.get(name, name)
-    for col in (candidates,) if isinstance(candidates, str) else candidates:
-        if col in frame.columns and col != frame.geometry.name:
-            return col
-    raise QueryError(f"this layer has no property {name!r} to filter on")
-
-
-def property_mask(frame: gpd.GeoDataFrame, name: str, value: str) -> pd.Series:
-    """Rows whose property equals ``value`` (case-insensitive), or whose list property contains it.
-
-    Booleans accept true/false/1/0/yes/no. Several values may be given comma-separated (any matches).
-    """
-    col = _filter_column(frame, name)
-    values = frame[col]
-    sample = next((v for v in values if v is not None), None)
-    if isinstance(sample, bool):
-        text = value.strip().lower()
-        if text not in {"true", "false", "1", "0", "yes", "no"}:
-            raise QueryError(f"{name} must be true or false, got {value[:40]!r}")
-        wanted = text in {"true", "1", "yes"}
-        return values.map(lambda v: v is wanted or v == wanted)
-    wanted_set = {w.strip().lower() for w in value.split(",") if w.strip()}
-    if not wanted_set:
-        raise QueryError(f"{name} needs a value")
-    if isinstance(sample, list):
-        return values.map(lambda v: bool(v) and any(str(x).lower() in wanted_set for x in v))
-    return values.map(lambda v: v is not None and str(v).lower() in wanted_set)
-
-
-def year_mask(frame: gpd.GeoDataFrame, year: int) -> pd.Series:
-    """Rows whose documented period (period_start–period_end) includes ``year``.
-
-    A period open at one end (only a start or only an end year stated) is open that way; rows
-    with no period at all do not match.
-    """
-    if "period_start" not in frame.columns:
-        raise QueryError("this layer has no period to filter by year")
-    def value(v):
-        return None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else v
-
-    start = [value(v) for v in frame["period_start"]]
-    end = [value(v) for v in frame["period_end"]]
-    return pd.Series(
-        [
-            (s is not None or e is not None) and (s is None or s <= year) and (e is None or year <= e)
-            for s, e in zip(start, end)
-        ],
-        index=frame.index,
-    )
+    def select(self, layer_id: str, query: FeatureQuery, zoom: int | None = None) -> Page:
+        """The page of features ``query`` selects, from the frame for ``zoom`` (full when None)."""
+        mask = self.mask(layer_id, query)
+        frame = self.frame_at_zoom(layer_id, zoom)
+        matched = frame[mask.to_numpy()]
+        end = None if query.limit is None else query.offset + query.limit
+        return Page(query, int(len(matched)), matched.iloc[query.offset:end])

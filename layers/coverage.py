@@ -17,7 +17,6 @@ import geopandas as gpd
 from layers.sources import SeedLibrary, squash
 
 PROJECT_TERMS = re.compile(r"铁路|高铁|城际|轨道交通|高速|快速通道|快速路|大桥|隧道|港区|港口|码头|作业区|无水港|航道|航电|船闸|枢纽|机场|物流园|保税|口岸|水库|灌区|引水|调水")
-PROJECT_LAYERS = ("rail", "highways", "waterways", "ports", "airports", "hubs", "water_resources")
 
 
 @dataclass(frozen=True)

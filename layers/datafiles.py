@@ -10,21 +10,8 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from layers.errors import LayerDataError
 
-#: The curated data shipped with the package.
+#: The curated data shipped with the package (the default data directory of a catalog).
 DATA_DIR = Path(__file__).resolve().parent / "data"
-_data_dir = DATA_DIR
-
-
-def data_dir() -> Path:
-    """Where curated files are read from: the package's data, unless set_data_dir() said otherwise."""
-    return _data_dir
-
-
-def set_data_dir(path: Path | str | None) -> None:
-    """Read curated files from ``path`` (the CLI's ``--data``, ``ATLAS_DATA_DIR``); None restores
-    the package's. Call before any layer is built: loaded rows are cached for the process."""
-    global _data_dir
-    _data_dir = Path(path) if path else DATA_DIR
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,8 +30,6 @@ def _describe(exc: ValidationError) -> str:
 def load_rows(path: Path | str, model: type[M], layer: str) -> list[M]:
     """Load a YAML list from ``path`` and validate each item against ``model``.
 
-    A bare file name (``"zones.yaml"``) is read from :func:`data_dir`.
-
     Rows are numbered from 1 in error messages, with the row's ``id`` (or ``key``) where it has one.
 
     Raises
@@ -53,8 +38,6 @@ def load_rows(path: Path | str, model: type[M], layer: str) -> list[M]:
         If the file is missing, is not a YAML list, or any row fails validation.
     """
     path = Path(path)
-    if not path.is_absolute() and len(path.parts) == 1:
-        path = data_dir() / path
     name = path.name
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

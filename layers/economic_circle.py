@@ -9,7 +9,6 @@ does not say which part; marked so).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 import geopandas as gpd
@@ -17,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import Adcode, load_rows
+from layers.datafiles import Adcode
 from layers.errors import LayerDataError
 from layers.sources import Citation
-from layers.spec import COMMON_FIELDS, Field, LayerSpec
+from layers.context import BuildContext, CuratedData
+from layers.spec import COMMON_FIELDS, Field, LayerSpec, Presentation
 
 DOCUMENTED_AREA_KM2 = 185000.0  # 18.5 万平方公里 (Outline, cited as `area`)
 
@@ -56,23 +56,24 @@ SPEC = LayerSpec(
         Field("members", "array", "County-level units: list of {adcode, name_zh, part}"),
         Field("notes", "string", "How to read the measured against the documented area"),
     ),
+    group="zones",
+    id_prefix="economic_circle",
     data_sources=(boundaries.TIANDITU,),
+    presentation=Presentation("经济圈范围", "Economic circle", style="scope", order=40),
 )
 
 
-@cache
-def scope_sources() -> dict[str, Citation]:
+def scope_sources(data: CuratedData) -> dict[str, Citation]:
     """Citations for the scope rows, by key."""
-    rows = load_rows("economic_circle_sources.yaml", ScopeSource, layer=SPEC.id)
+    rows = data.rows("economic_circle_sources.yaml", ScopeSource, layer=SPEC.id)
     return {r.key: r.citation for r in rows}
 
 
-@cache
-def scope_rows() -> list[ScopeRow]:
+def scope_rows(data: CuratedData) -> list[ScopeRow]:
     """The units the Outline names, validated (adcodes must exist with the same name)."""
-    rows = load_rows("economic_circle.yaml", ScopeRow, layer=SPEC.id)
+    rows = data.rows("economic_circle.yaml", ScopeRow, layer=SPEC.id)
     units = boundaries.units_by_adcode()
-    sources = scope_sources()
+    sources = scope_sources(data)
     for n, r in enumerate(rows, start=1):
         if r.adcode not in units.index:
             raise LayerDataError(SPEC.id, f"unknown adcode {r.adcode}", file="economic_circle.yaml", row=n)
@@ -88,12 +89,12 @@ def scope_rows() -> list[ScopeRow]:
     return rows
 
 
-@cache
-def county_membership() -> dict[str, str]:
+def county_membership(data: CuratedData) -> dict[str, str]:
     """``full``, ``partial`` or ``no`` for every county adcode of the two provinces."""
     membership = {a: "no" for a in boundaries.counties()["adcode"]}
-    excluded = {r.adcode for r in scope_rows() if r.membership == "excluded"}
-    for r in scope_rows():
+    rows = scope_rows(data)
+    excluded = {r.adcode for r in rows if r.membership == "excluded"}
+    for r in rows:
         if r.membership == "excluded":
             continue
         for county in boundaries.counties_of(r.adcode):
@@ -102,22 +103,11 @@ def county_membership() -> dict[str, str]:
     return membership
 
 
-def membership_of(adcode: str) -> str:
-    """Membership of any unit: a city or province is ``full`` only if all its counties are."""
-    counties = boundaries.counties_of(adcode)
-    values = {county_membership()[c] for c in counties}
-    if values == {"full"}:
-        return "full"
-    if values == {"no"}:
-        return "no"
-    return "partial"
-
-
-def build() -> gpd.GeoDataFrame:
+def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     """Dissolve the member counties into the full and partial features."""
     counties = boundaries.counties()
-    membership = county_membership()
-    src = scope_sources()
+    membership = county_membership(ctx.data)
+    src = scope_sources(ctx.data)
     rows, geoms = [], []
     for part, name_zh, name_en, keys in (
         ("full", "成渝地区双城经济圈（全域纳入的区县）", "Chengdu–Chongqing Economic Circle (whole units)", ["scope", "chongqing2", "sichuan", "sichuan2", "yaan", "area"]),

@@ -31,10 +31,11 @@ from shapely.geometry import base
 from geo.crs import ALBERS_CHINA
 from geo.lines import schematic_line
 from layers import boundaries, gazetteer
-from layers.datafiles import Adcode, load_rows
+from layers.context import BuildContext
+from layers.datafiles import Adcode
 from layers.errors import LayerDataError
-from layers.sources import Citation, citation_dicts, documents
-from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
+from layers.sources import Citation
+from layers.spec import COMMON_FIELDS, Field, LayerSpec, Presentation, frame_from_records
 
 ElementType = Literal["axis", "belt", "cluster", "corridor", "core", "node", "ring"]
 CORRIDOR_HALF_WIDTH_KM = {"axis": 10.0, "corridor": 10.0, "belt": 15.0, "ring": 10.0}
@@ -112,35 +113,21 @@ SPEC = LayerSpec(
         Field("derivation", "string", "Which rule built the geometry, and from what"),
         Field("notes", "string", "How an ambiguous definition was read"),
     ),
+    group="plans",
+    id_prefix="layout",
+    depends_on=("zones", "economic_circle", "rivers", "rail", "highways"),
     data_sources=(boundaries.TIANDITU,),
     allow_null_geometry=True,
+    presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True),
     summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "definition", "derivation", "notes"),
 )
 
 
-def _built(layer_id: str) -> gpd.GeoDataFrame:
-    from layers import built
-
-    return built(layer_id)
-
-
-def _optional(layer_id: str) -> gpd.GeoDataFrame | None:
-    """A layer this one draws on, or None if it cannot be built (e.g. rivers without GMT)."""
-    try:
-        return _built(layer_id)
-    except Exception:
-        return None
-
-
-def _scope_geometry(plan: str) -> tuple[str, base.BaseGeometry]:
+def _scope_geometry(ctx: BuildContext, plan: str) -> tuple[str, base.BaseGeometry]:
     zone = PLAN_SCOPE.get(plan)
-    zones = _optional("zones")
-    if zone and zones is not None:
-        return zone, zones.set_index("id").loc[zone, "geometry"]
-    circle = _optional("economic_circle")
-    if circle is not None:
-        return "economic_circle", circle.geometry.union_all()
-    return "the two provinces", boundaries.provinces().geometry.union_all()
+    if zone:
+        return zone, ctx.dep("zones").set_index("id").loc[zone, "geometry"]
+    return "economic_circle", ctx.dep("economic_circle").geometry.union_all()
 
 
 def _unit_geometry(adcode: str) -> base.BaseGeometry:
@@ -159,24 +146,22 @@ def _corridor(geoms: list, half_width_km: float, scope: base.BaseGeometry) -> ba
 def _follow_geometries(row: LayoutRow, rivers, rail, highways) -> tuple[list, list[str], list[str]]:
     geoms, used, missing = [], [], []
     for name in row.follows.rivers:
-        hit = None
-        if rivers is not None:
-            match = rivers[(rivers["name_zh"] == name) | rivers["aliases"].map(lambda a, n=name: n in (a or []))]
-            hit = next((g for g in match.geometry if g is not None), None)
+        match = rivers[(rivers["name_zh"] == name) | rivers["aliases"].map(lambda a, n=name: n in (a or []))]
+        hit = next((g for g in match.geometry if g is not None), None)
         (geoms.append(hit), used.append(name)) if hit is not None else missing.append(name)
     for frame, ids in ((rail, row.follows.rail), (highways, row.follows.highways)):
         for fid in ids:
-            geom = frame.loc[fid, "geometry"] if frame is not None and fid in frame.index else None
+            geom = frame.loc[fid, "geometry"] if fid in frame.index else None
             (geoms.append(geom), used.append(fid)) if geom is not None else missing.append(fid)
     return geoms, used, missing
 
 
-def layout_rows() -> list[LayoutRow]:
+def layout_rows(ctx: BuildContext) -> list[LayoutRow]:
     """Curated rows, validated: known plans, ids, places and followed features."""
-    rows = load_rows("layout.yaml", LayoutRow, layer=SPEC.id)
-    docs = documents()
-    rail_ids = set(_built("rail")["id"])
-    highway_ids = set(_built("highways")["id"])
+    rows = ctx.data.rows("layout.yaml", LayoutRow, layer=SPEC.id)
+    docs = ctx.data.documents
+    rail_ids = set(ctx.dep("rail")["id"])
+    highway_ids = set(ctx.dep("highways")["id"])
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         label = f"{n} ({row.id})"
@@ -194,17 +179,17 @@ def layout_rows() -> list[LayoutRow]:
     return rows
 
 
-def build() -> gpd.GeoDataFrame:
+def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     """One feature per layout element (see the module docstring for the rules)."""
-    rows = layout_rows()
-    docs = documents()
-    rivers = _optional("rivers")
-    rail = _built("rail").set_index("id", drop=False)
-    highways = _built("highways").set_index("id", drop=False)
+    rows = layout_rows(ctx)
+    docs = ctx.data.documents
+    rivers = ctx.dep("rivers")
+    rail = ctx.dep("rail").set_index("id", drop=False)
+    highways = ctx.dep("highways").set_index("id", drop=False)
     units = boundaries.units_by_adcode()
     records, geoms = [], []
     for row in rows:
-        scope_id, scope = _scope_geometry(row.plan)
+        scope_id, scope = _scope_geometry(ctx, row.plan)
         followed, used, missing = _follow_geometries(row, rivers, rail, highways)
         in_region = [p for p in row.places if p.adcode in units.index]
         if in_region:  # an element reaches the places it links, even beyond the plan's own area
@@ -249,7 +234,7 @@ def build() -> gpd.GeoDataFrame:
                 "name_en": row.name_en,
                 "aliases": [],
                 "kind": row.element_type,
-                "sources": citation_dicts(row.sources),
+                "sources": ctx.data.citation_dicts(row.sources),
                 "geometry_quality": quality,
                 "plan": row.plan,
                 "plan_title_zh": docs[row.plan].title_zh,

@@ -13,10 +13,10 @@ import geopandas as gpd
 
 from geo.lines import point
 from layers import boundaries, gazetteer
+from layers.context import BuildContext
 from layers.names import pinyin
+from layers.projects import PROJECT_LAYERS
 from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
-
-PROJECT_LAYERS = ("rail", "highways", "waterways", "ports", "airports", "hubs", "water_resources")
 
 SPEC = LayerSpec(
     id="places",
@@ -35,21 +35,20 @@ SPEC = LayerSpec(
         Field("point_source", "string", "Where the coordinate comes from"),
         Field("used_by", "array", "Ids of the project features that name this place"),
     ),
+    group="reference",
+    id_prefix="place",
+    depends_on=tuple(p.layer_id for p in PROJECT_LAYERS),
+    searchable_fields=("name_zh", "name_en", "aliases", "adcode"),
     data_sources=(boundaries.TIANDITU,),
     summary_fields=("adcode",),
 )
 
 
-def build() -> gpd.GeoDataFrame:
-    """Collect the places of every project layer that builds."""
-    from layers import built
-
+def build(ctx: BuildContext) -> gpd.GeoDataFrame:
+    """Collect the places of every project layer."""
     seen: dict[tuple[str, str], dict] = {}
-    for layer_id in PROJECT_LAYERS:
-        try:
-            frame = built(layer_id)
-        except Exception:  # a broken project layer is reported by the catalog; keep the others' places
-            continue
+    for layer_id in ctx.spec.depends_on:
+        frame = ctx.dep(layer_id)
         for fid, places in zip(frame["id"], frame["places"]):
             for p in places:
                 key = (p["name_zh"], p["adcode"])

@@ -1,4 +1,5 @@
-"""Shared machinery of the project layers (rail, highways, waterways, ports, airports, hubs).
+"""The project layers (rail, highways, waterways, ports, airports, hubs, water works): rows of
+one table (:data:`PROJECT_LAYERS`), each with one curated YAML file, and one builder.
 
 A project row (``layers/data/<layer>.yaml``) is one named line, facility or works, with every
 document that names it as a *mention*: the verb as written (``status_zh``), the figures that
@@ -17,6 +18,8 @@ document gives, and a verbatim quote. Here the rows become features:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field as PField
@@ -24,13 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 from geo.lines import point, schematic_line
 from geo.measure import length_km
 from layers import boundaries, gazetteer
-from layers.datafiles import Adcode, load_rows
+from layers.context import BuildContext, CuratedData
+from layers.datafiles import Adcode
 from layers.errors import LayerDataError
-from layers.sources import Citation, documents
-from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
+from layers.sources import Citation, Document
+from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, Presentation, frame_from_records
+from layers.status import STATUSES
 from shapely.geometry import MultiPoint
-
-STATUSES = ("planned", "study", "preparatory", "under_construction", "completed", "operating")
 
 #: Ordered rules: the first pattern found in the verb as written decides the status.
 #: Plans speak of intentions: "建成/建成投用" in a 2023 plan is a completion target, so it means
@@ -82,6 +85,16 @@ class Mention(BaseModel):
         return Citation(seed=self.seed, doc=self.doc, quote=self.quote)
 
 
+class FacilityEvidence(BaseModel):
+    """What decided a facility's status: a verbatim quote, a flagged note, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+    seed: str | None = None
+    doc: str | None = None
+    quote: str | None = PField(default=None, min_length=2, max_length=120)
+    note: str | None = None
+
+
 class ProjectRow(BaseModel):
     """One project as curated."""
 
@@ -92,8 +105,13 @@ class ProjectRow(BaseModel):
     aliases: list[str] = []
     kind: str
     upgrade: bool = False
+    #: Did the facility itself (line, airport, port…) exist when the documents were written?
+    facility_status: Literal["existing", "new"] | None = None
+    facility_evidence: FacilityEvidence | None = None
+    opened_year: int | None = PField(default=None, ge=1900, le=2060)
     places: list[Place] = []
     mentions: list[Mention] = PField(min_length=1)
+    notes: str | None = None
 
 
 PROJECT_FIELDS: tuple[Field, ...] = COMMON_FIELDS + (
@@ -125,43 +143,110 @@ PROJECT_SOURCE = DataSource(
 )
 
 
-def make_spec(layer_id: str, title_zh: str, title_en: str, description: str, geometry_type: str) -> LayerSpec:
+@dataclass(frozen=True)
+class ProjectLayer:
+    """One row of the project-layer table: a layer id, its data file, kinds, titles and map style."""
+
+    layer_id: str
+    id_prefix: str
+    data_file: str
+    kinds: tuple[str, ...]
+    title_zh: str
+    title_en: str
+    description: str
+    geometry_type: str
+    presentation: Presentation
+    group: str = "projects"
+
+
+#: The project layers. A new one is a row here plus its YAML file in the data directory.
+PROJECT_LAYERS: tuple[ProjectLayer, ...] = (
+    ProjectLayer(
+        "rail", "rail", "rail.yaml",
+        ("high_speed", "conventional", "intercity", "suburban", "metro", "freight_branch"),
+        "铁路与轨道交通", "Railways and rail transit",
+        "High-speed, conventional, intercity, suburban (市域郊) and metro lines and freight branches, new or upgraded. "
+        "Lines are schematic: straight segments through the places the documents name.",
+        "LineString", Presentation("铁路", "Rail", style="line", order=80, colour="#882255", legend=True),
+    ),
+    ProjectLayer(
+        "highways", "highway", "highways.yaml", ("expressway", "fast_road", "trunk_road", "bridge", "tunnel"),
+        "公路、快速通道与桥隧", "Expressways, fast roads, trunk roads, bridges and tunnels",
+        "Road projects, new or upgraded. Lines are schematic through the named places; one-place works (a bridge, a tunnel) are points.",
+        "LineString", Presentation("公路", "Roads", style="line", order=70, colour="#CC6600", legend=True),
+    ),
+    ProjectLayer(
+        "waterways", "waterway", "waterways.yaml", ("waterway", "navigation_hub", "ship_lock"),
+        "航道与航电枢纽", "Waterways, navigation-power hubs and ship locks",
+        "Channel improvement between named places (schematic), and navigation hubs and locks as points at their county.",
+        "LineString", Presentation("航道", "Waterways", style="line", order=60, colour="#0077BB", legend=True),
+    ),
+    ProjectLayer(
+        "ports", "port", "ports.yaml", ("port", "port_area", "terminal", "dry_port"),
+        "港口、港区、作业区与无水港", "Ports, port areas, terminals and dry ports",
+        "Ports and their works, as points at the county (or city) the documents place them in.",
+        "Point", Presentation("港口", "Ports", style="point", order=90, colour="#33BBEE", legend=True),
+    ),
+    ProjectLayer(
+        "airports", "airport", "airports.yaml", ("hub_airport", "regional_airport", "general_aviation"),
+        "机场", "Airports",
+        "Civil and general-aviation airports, new, relocated or expanded, as points at their county.",
+        "Point", Presentation("机场", "Airports", style="point", order=91, colour="#EE3377", legend=True),
+    ),
+    ProjectLayer(
+        "hubs", "hub", "hubs.yaml", ("logistics_hub", "transport_hub", "bonded_zone", "port_of_entry", "industrial_park"),
+        "物流枢纽、综合保税区与合作园区", "Logistics hubs, bonded zones, ports of entry and cooperation parks",
+        "Logistics and transport hubs, bonded zones, ports of entry and cross-border industrial parks, as points at their county.",
+        "Point", Presentation("枢纽与园区", "Hubs & parks", style="point", order=92, colour="#009988", legend=True, visible=False),
+    ),
+    ProjectLayer(
+        "water_resources", "water", "water_resources.yaml", ("reservoir", "water_diversion", "irrigation", "flood_control"),
+        "水利工程", "Water resources works",
+        "Reservoirs, water diversion and allocation works, irrigation districts and flood-control works; capacity as "
+        "the tables state it is in content.",
+        "Point", Presentation("水利", "Water works", style="point", order=93, colour="#5566AA", legend=True, visible=False),
+    ),
+)
+
+
+def project_layer(layer_id: str) -> ProjectLayer:
+    """The table row of a project layer."""
+    return next(p for p in PROJECT_LAYERS if p.layer_id == layer_id)
+
+
+def project_spec(row: ProjectLayer) -> LayerSpec:
     """The spec of a project layer: shared fields, schematic-geometry rules by geometry type."""
-    line = geometry_type == "LineString"
+    line = row.geometry_type == "LineString"
     return LayerSpec(
-        id=layer_id,
-        title_zh=title_zh,
-        title_en=title_en,
-        description=description,
-        geometry_type=geometry_type,
+        id=row.layer_id,
+        title_zh=row.title_zh,
+        title_en=row.title_en,
+        description=row.description,
+        geometry_type=row.geometry_type,
         fields=PROJECT_FIELDS,
+        group=row.group,
+        id_prefix=row.id_prefix,
+        depends_on=("zones",),
+        temporal_fields=("period_start", "period_end"),
         data_sources=(PROJECT_SOURCE, boundaries.TIANDITU),
         extra_geometry_types=("Point",) if line else (),
         allow_null_geometry=True,
+        presentation=row.presentation,
     )
 
 
-def _doc_sort_key(mention: Mention) -> tuple:
-    date = documents()[mention.doc].date
-    return (date is not None, date or "")
+def _doc_sort_key(docs: dict[str, Document]):
+    def key(mention: Mention) -> tuple:
+        date = docs[mention.doc].date
+        return (date is not None, date or "")
+    return key
 
 
-def zone_frame() -> gpd.GeoDataFrame | None:
-    """Zones, for computing which zones a project touches (built once, shared); None if the
-    zones layer cannot be built: the projects still serve, with no zones computed."""
-    from layers import built
-
-    try:
-        return built("zones")
-    except Exception:
-        return None
-
-
-def load_projects(layer_id: str, data_file: str, kinds: tuple[str, ...]) -> list[ProjectRow]:
+def load_projects(data: CuratedData, row_spec: ProjectLayer) -> list[ProjectRow]:
     """Rows of a project data file, validated: kinds, adcodes, documents, unique ids, id prefix."""
-    rows = load_rows(data_file, ProjectRow, layer=layer_id)
-    docs = documents()
-    prefix = {"rail": "rail", "highways": "highway", "waterways": "waterway", "ports": "port", "airports": "airport", "hubs": "hub", "water_resources": "water"}.get(layer_id, layer_id)
+    layer_id, data_file, kinds, prefix = row_spec.layer_id, row_spec.data_file, row_spec.kinds, row_spec.id_prefix
+    rows = data.rows(data_file, ProjectRow, layer=layer_id)
+    docs = data.documents
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         label = f"{n} ({row.id})"
@@ -204,16 +289,22 @@ def _geometry(row: ProjectRow, line: bool):
     return MultiPoint(distinct), "approximate", located
 
 
-def build_projects(spec: LayerSpec, data_file: str, kinds: tuple[str, ...]) -> gpd.GeoDataFrame:
+def project_builder(row_spec: ProjectLayer):
+    """The builder of the project layer of a table row."""
+    return lambda ctx: build_projects(ctx, row_spec)
+
+
+def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFrame:
     """Build a project layer from its data file (see module docstring)."""
-    rows = load_projects(spec.id, data_file, kinds)
-    docs = documents()
+    spec = ctx.spec
+    rows = load_projects(ctx.data, row_spec)
+    docs = ctx.data.documents
     counties = boundaries.counties()
-    zones = zone_frame()
+    zones = ctx.dep("zones")
     line = spec.geometry_type == "LineString"
     records, geoms = [], []
     for row in rows:
-        mentions = sorted(row.mentions, key=_doc_sort_key, reverse=True)
+        mentions = sorted(row.mentions, key=_doc_sort_key(docs), reverse=True)
         geom, quality, located = _geometry(row, line)
         status_zh, status_mention = _newest(mentions, "status_zh")
         period_start, _ = _newest(mentions, "period_start")
@@ -225,7 +316,7 @@ def build_projects(spec: LayerSpec, data_file: str, kinds: tuple[str, ...]) -> g
             hit = counties.iloc[counties.sindex.query(geom, predicate="intersects")]
             regions = sorted(hit["adcode"])
             provinces = sorted({boundaries.PROVINCE_ADCODES[a] for a in hit["province_adcode"]})
-            zone_ids = sorted(zones.iloc[zones.sindex.query(geom, predicate="intersects")]["id"]) if zones is not None else []
+            zone_ids = sorted(zones.iloc[zones.sindex.query(geom, predicate="intersects")]["id"])
         else:
             regions, provinces, zone_ids = [], [], []
         records.append(

@@ -26,9 +26,10 @@ from shapely.geometry import LineString, Point
 from geo.errors import GeoError
 from geo.measure import length_km
 from geo.network import LineNetwork
-from layers.datafiles import Adcode, load_rows
+from layers.context import BuildContext, CuratedData
+from layers.datafiles import Adcode
 from layers.errors import LayerDataError
-from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, frame_from_records
+from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, Presentation, frame_from_records
 
 #: Region read from GSHHG: the two provinces with a margin (lon/lat).
 REGION = (97.0, 112.0, 25.5, 34.5)
@@ -69,8 +70,11 @@ SPEC = LayerSpec(
         Field("resolution", "string", "Source and positional accuracy"),
         Field("notes", "string", "Why a river is not drawn, where it is not"),
     ),
+    group="context",
+    id_prefix="river",
     data_sources=(GSHHG,),
     allow_null_geometry=True,
+    presentation=Presentation("河流", "Rivers", style="river", order=30, zoomed=True, refetch=True),
 )
 
 
@@ -130,9 +134,9 @@ def _start_at(path: LineString, point: Point) -> LineString:
     return LineString(coords[best:]) if len(coords) - best >= 2 else path
 
 
-def build() -> gpd.GeoDataFrame:
+def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     """One feature per named river."""
-    rows = load_rows("rivers.yaml", RiverRow, layer=SPEC.id)
+    rows = ctx.data.rows("rivers.yaml", RiverRow, layer=SPEC.id)
     ids = {r.id for r in rows}
     for n, r in enumerate(rows, start=1):
         for ref in (r.joins, r.starts_at_junction_with):
@@ -180,8 +184,8 @@ def build() -> gpd.GeoDataFrame:
     return frame
 
 
-def passes(row_id: str) -> list[str]:
+def passes(data: CuratedData, row_id: str) -> list[str]:
     """County adcodes the data file says the river passes (for tests)."""
-    rows = load_rows("rivers.yaml", RiverRow, layer=SPEC.id)
+    rows = data.rows("rivers.yaml", RiverRow, layer=SPEC.id)
     return next(r.passes for r in rows if r.id == row_id)
 

@@ -1,4 +1,4 @@
-"""The planning documents we cite, citations, and the check that every quote is verbatim.
+"""Citations, the planning documents they cite, and the check that every quote is verbatim.
 
 Seed texts are not part of the package: the app runs on the curated data alone, and only
 ``python -m layers check`` reads the seeds (``../shared/seeds`` by default, or ``--seeds DIR``).
@@ -7,12 +7,10 @@ Seed texts are not part of the package: the app runs on the curated data alone, 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field as PField
 
-from layers.datafiles import load_rows
 
 MAX_QUOTE_CHARS = 120
 _WHITESPACE = re.compile(r"\s+")
@@ -44,18 +42,6 @@ class Document(BaseModel):
     copies: list[DocumentCopy]
 
 
-@cache
-def documents() -> dict[str, Document]:
-    """All registered documents by key (``layers/data/documents.yaml``)."""
-    rows = load_rows("documents.yaml", Document, layer="documents")
-    return {d.key: d for d in rows}
-
-
-def document_date(key: str) -> str | None:
-    """The issuing date of a document, ``YYYY-MM-DD`` or shorter, or None if the text gives none."""
-    return documents()[key].date
-
-
 def squash(text: str) -> str:
     """Normalise for quote matching: remove all whitespace (PDF line breaks fall mid-sentence)."""
     return _WHITESPACE.sub("", text)
@@ -64,8 +50,9 @@ def squash(text: str) -> str:
 class SeedLibrary:
     """Seed texts, read once, with the squashed text of each document copy."""
 
-    def __init__(self, seeds_dir: Path):
+    def __init__(self, seeds_dir: Path, documents: dict[str, Document]):
         self.seeds_dir = Path(seeds_dir)
+        self.documents = documents
         if not self.seeds_dir.is_dir():
             raise FileNotFoundError(f"seed directory not found: {self.seeds_dir}")
         self._lines: dict[str, list[str]] = {}
@@ -83,7 +70,7 @@ class SeedLibrary:
         """Squashed text of document ``doc`` as it appears in ``seed``."""
         key = (seed, doc)
         if key not in self._docs:
-            document = documents().get(doc)
+            document = self.documents.get(doc)
             if document is None:
                 raise KeyError(f"unknown document key {doc!r}")
             spans = [c.lines for c in document.copies if c.seed == seed]
@@ -102,21 +89,3 @@ class SeedLibrary:
         if squash(citation.quote) not in text:
             return "quote not found verbatim in the document (whitespace ignored)"
         return None
-
-
-def citation_dicts(citations) -> list[dict]:
-    """Citations as JSON-ready dicts, with the cited document's title and date added."""
-    docs = documents()
-    out = []
-    for c in citations:
-        d = docs.get(c.doc)
-        out.append(
-            {
-                "seed": c.seed,
-                "doc": c.doc,
-                "doc_title_zh": d.title_zh if d else None,
-                "doc_date": d.date if d else None,
-                "quote": c.quote,
-            }
-        )
-    return out

@@ -21,6 +21,9 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
 }
 
+#: From this zoom on, responses carry every property and full-resolution geometry.
+FULL_DETAIL_ZOOM = 12
+
 GEOMETRY_FAMILIES: dict[str, set[str]] = {
     "Polygon": {"Polygon", "MultiPolygon"},
     "LineString": {"LineString", "MultiLineString"},
@@ -54,9 +57,58 @@ class DataSource:
     notes: str = ""
 
 
+#: Groups of layers: what a layer is for. Search lists results of equal rank in this order.
+GROUPS: dict[str, tuple[str, str]] = {
+    "zones": ("区域", "Zones"),
+    "base": ("基础", "Base"),
+    "context": ("背景", "Context"),
+    "projects": ("项目", "Projects"),
+    "plans": ("布局", "Plans"),
+    "reference": ("参考", "Reference"),
+}
+
+#: Map styles the map script knows how to draw (static/atlas.js, ``STYLERS``).
+MAP_STYLES = ("outline", "region", "scope", "zone", "river", "line", "point", "layout", "area", "network")
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How the map shows a layer: label, default visibility, draw order and style keys.
+
+    ``style`` names one of :data:`MAP_STYLES`; ``colour`` is the layer's colour where the style
+    uses one (projects, platforms, energy). ``in_control`` False keeps a layer off the layer
+    control (the layout layer is shown one plan at a time by the plan selector).
+    """
+
+    label_zh: str
+    label_en: str
+    style: str
+    order: int
+    visible: bool = True
+    colour: str | None = None
+    legend: bool = False
+    in_control: bool = True
+    #: Fetched at the map's zoom level (simplified, display properties) rather than in full.
+    zoomed: bool = False
+    #: Fetched again when the zoom level changes (base layers whose detail follows the zoom).
+    refetch: bool = False
+
+    def __post_init__(self) -> None:
+        if self.style not in MAP_STYLES:
+            raise ValueError(f"unknown map style {self.style!r}; known: {MAP_STYLES}")
+
+    def as_dict(self) -> dict:
+        return {
+            "label_zh": self.label_zh, "label_en": self.label_en, "style": self.style, "order": self.order,
+            "visible": self.visible, "colour": self.colour, "legend": self.legend, "in_control": self.in_control,
+            "zoomed": self.zoomed, "refetch": self.refetch,
+        }
+
+
 @dataclass(frozen=True)
 class LayerSpec:
-    """What a layer is: identity, titles, geometry type, typed fields and data sources."""
+    """What a layer is: identity, titles, geometry, typed fields, group, dependencies, query and
+    map behaviour. Every list of layers anywhere is derived from the registered specs."""
 
     id: str
     title_zh: str
@@ -64,7 +116,18 @@ class LayerSpec:
     description: str
     geometry_type: str
     fields: tuple[Field, ...]
+    group: str
+    #: Prefix of every feature id of this layer (``rail`` → ``rail:…``).
+    id_prefix: str
     data_sources: tuple[DataSource, ...] = field(default=())
+    #: Layers whose built frames the builder reads; the catalog builds them first.
+    depends_on: tuple[str, ...] = ()
+    #: (start, end) integer-year fields giving a feature's period, for the one time filter.
+    temporal_fields: tuple[str, str] | None = None
+    #: Fields whose text (and pinyin) ``q=`` and /api/search match.
+    searchable_fields: tuple[str, ...] = ("name_zh", "name_en", "aliases")
+    #: How the overview map shows the layer; None: not drawn on the overview map.
+    presentation: Presentation | None = None
     #: Further geometry families allowed, e.g. points for one-place works in a line layer.
     extra_geometry_types: tuple[str, ...] = ()
     #: Whether a feature may have no geometry (a row the documents name but do not place).
@@ -73,9 +136,21 @@ class LayerSpec:
     #: the full set is one request away (no zoom, or /api/features/{id}).
     summary_fields: tuple[str, ...] = ()
 
-    @property
-    def display_fields(self) -> list[str]:
-        """Properties of zoom-level responses, in spec order."""
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"layer {self.id}: unknown group {self.group!r}; known: {list(GROUPS)}")
+        names = set(self.field_names)
+        for name in (*(self.temporal_fields or ()), *self.searchable_fields, *self.summary_fields):
+            if name not in names:
+                raise ValueError(f"layer {self.id}: {name!r} is not one of its fields")
+        if self.temporal_fields is not None and len(self.temporal_fields) != 2:
+            raise ValueError(f"layer {self.id}: temporal_fields is (start, end)")
+
+    def display_fields(self, zoom: int | None) -> list[str]:
+        """Properties of a response at ``zoom``, in spec order: every field without a zoom (or
+        from :data:`FULL_DETAIL_ZOOM` on), else the identity fields plus ``summary_fields``."""
+        if zoom is None or zoom >= FULL_DETAIL_ZOOM:
+            return self.field_names
         wanted = {"id", "layer", "name_zh", "name_en", "kind", "geometry_quality", *self.summary_fields}
         return [f for f in self.field_names if f in wanted]
 
@@ -91,6 +166,12 @@ class LayerSpec:
             "title_zh": self.title_zh,
             "title_en": self.title_en,
             "description": self.description,
+            "group": self.group,
+            "id_prefix": self.id_prefix,
+            "depends_on": list(self.depends_on),
+            "temporal_fields": list(self.temporal_fields) if self.temporal_fields else None,
+            "searchable_fields": list(self.searchable_fields),
+            "presentation": self.presentation.as_dict() if self.presentation else None,
             "geometry_type": self.geometry_type,
             "extra_geometry_types": list(self.extra_geometry_types),
             "allow_null_geometry": self.allow_null_geometry,
@@ -123,13 +204,14 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field(
         "geometry_quality",
         "string",
-        "administrative (from boundaries), surveyed, schematic (through named places), approximate "
-        "(e.g. a point at a county's Tianditu point) or unlocated (the documents name no place: no geometry)",
+        "administrative (from boundaries), surveyed, sited (a sourced point at the facility or town), schematic "
+        "(through named places and sourced waypoints), indicative (part of a unit, drawn as an outline), approximate "
+        "(a label point, last resort) or unlocated (the documents name no locatable place: no geometry)",
         required=True,
     ),
 )
 
-GEOMETRY_QUALITIES = {"administrative", "surveyed", "schematic", "approximate", "unlocated"}
+GEOMETRY_QUALITIES = {"administrative", "surveyed", "sited", "schematic", "indicative", "approximate", "unlocated"}
 
 
 def _is_of(value, allowed: tuple[type, ...]) -> bool:
@@ -162,6 +244,9 @@ def validate_frame(frame: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame
     dup = frame["id"][frame["id"].duplicated()].tolist()
     if dup:
         fail(f"duplicate ids {dup[:5]}")
+    wrong_prefix = [i for i in frame["id"] if not str(i).startswith(spec.id_prefix + ":")]
+    if wrong_prefix:
+        fail(f"ids must start with {spec.id_prefix + ':'!r}: {wrong_prefix[:5]}")
     if (frame["layer"] != spec.id).any():
         fail("column 'layer' must equal the layer id")
     for fld in spec.fields:

@@ -9,7 +9,6 @@ measured one.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 import geopandas as gpd
@@ -17,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 
 from geo.measure import area_km2
 from layers import boundaries
-from layers.datafiles import Adcode, load_rows
+from layers.context import BuildContext, CuratedData
+from layers.datafiles import Adcode
 from layers.errors import LayerDataError
-from layers.sources import Citation, citation_dicts, documents
-from layers.spec import COMMON_FIELDS, Field, LayerSpec, frame_from_records
+from layers.sources import Citation
+from layers.spec import COMMON_FIELDS, Field, LayerSpec, Presentation, frame_from_records
 
 DATA_FILE = "zones.yaml"
 
@@ -99,16 +99,18 @@ SPEC = LayerSpec(
         Field("plan_date", "string", "Issuing date of that document"),
         Field("notes", "string", "Reviewer notes: how membership or figures were read"),
     ),
+    group="zones",
+    id_prefix="zone",
     data_sources=(boundaries.TIANDITU,),
+    presentation=Presentation("合作区", "Zones", style="zone", order=50, legend=True),
 )
 
 
-@cache
-def zone_rows() -> tuple[ZoneRow, ...]:
+def zone_rows(data: CuratedData) -> tuple[ZoneRow, ...]:
     """Curated zones, validated: known adcodes with matching names, known documents, unique ids."""
-    rows = load_rows(DATA_FILE, ZoneRow, layer=SPEC.id)
+    rows = data.rows(DATA_FILE, ZoneRow, layer=SPEC.id)
     units = boundaries.units_by_adcode()
-    docs = documents()
+    docs = data.documents
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         label = f"{n} ({row.id})"
@@ -143,14 +145,14 @@ def member_counties(row: ZoneRow) -> list[str]:
     return out
 
 
-def build() -> gpd.GeoDataFrame:
+def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     """One polygon per zone, dissolved from member counties, with measured and documented figures."""
     counties = boundaries.counties().set_index("adcode")
     county_area = area_km2(counties)
     units = boundaries.units_by_adcode()
-    docs = documents()
+    docs = ctx.data.documents
     records, geoms = [], []
-    for row in zone_rows():
+    for row in zone_rows(ctx.data):
         adcodes = member_counties(row)
         geoms.append(counties.loc[adcodes].geometry.union_all())
         province_of = counties.loc[adcodes, "province_adcode"].map(boundaries.PROVINCE_ADCODES)
@@ -167,7 +169,7 @@ def build() -> gpd.GeoDataFrame:
                 "name_en": row.name_en,
                 "aliases": list(row.aliases),
                 "kind": row.kind,
-                "sources": citation_dicts(row.sources),
+                "sources": ctx.data.citation_dicts(row.sources),
                 "geometry_quality": "approximate" if any(m.part for m in row.members) else "administrative",
                 "members": [
                     {"adcode": m.adcode, "name_zh": m.name_zh, "level": units.loc[m.adcode, "level"], "part": m.part}

@@ -96,26 +96,17 @@
     return box;
   }
 
-  // One colour per mode (Paul Tol's bright/vibrant, colour-blind safe); dash by status.
-  var MODES = {
-    rail: { colour: "#882255", label: "铁路 Rail" },
-    highways: { colour: "#CC6600", label: "公路 Roads" },
-    waterways: { colour: "#0077BB", label: "航道 Waterways" },
-    ports: { colour: "#33BBEE", label: "港口 Ports" },
-    airports: { colour: "#EE3377", label: "机场 Airports" },
-    hubs: { colour: "#009988", label: "枢纽与园区 Hubs & parks" },
-    water_resources: { colour: "#5566AA", label: "水利 Water works" }
-  };
+  // Filled by init() from the page config, which the server derives from the layer specs:
+  // MODES = the project layers (colour, label, point or line), STATUS_LABEL = the status vocabulary.
+  var MODES = {};
+  var STATUS_LABEL = {};
+  var EARLY = {};
   var ELEMENT_STYLE = {
     axis: { color: "#B2182B", dashArray: null }, corridor: { color: "#D6604D", dashArray: "8 4" },
     belt: { color: "#2166AC", dashArray: "2 4" }, ring: { color: "#4393C3", dashArray: "6 3" },
     cluster: { color: "#1B7837", dashArray: null }, core: { color: "#762A83", dashArray: null }, node: { color: "#E08214", dashArray: null }
   };
-  var STATUS_LABEL = {
-    planned: "规划 planned", study: "研究 study", preparatory: "前期 preparatory",
-    under_construction: "建设 under construction", completed: "建成 completed", operating: "运营 operating"
-  };
-  function isEarly(status) { return status === "planned" || status === "study" || status === "preparatory"; }
+  function isEarly(status) { return !!EARLY[status]; }
 
   function zoneName(id) {
     var z = (AtlasMap.zones || []).filter(function (f) { return f.id === id; })[0];
@@ -218,11 +209,12 @@
     return false;
   }
 
-  // Layers fetched at the map's zoom (simplified, display properties); the others in full.
-  var ZOOMED = { provinces: true, counties: true, rivers: true, layout: true };
-  // Base layers are refetched when the map's zoom crosses into another detail level, so
-  // outlines stay about two pixels accurate whatever the zoom (the server caches each level).
-  var BASE = ["provinces", "counties", "rivers"];
+  // From the specs (config.layers): "zoomed" layers are fetched at the map's zoom (simplified,
+  // display properties), the others in full; "refetch" layers are fetched again when the zoom
+  // crosses into another detail level, so outlines stay about two pixels accurate whatever the
+  // zoom (the server caches each level).
+  var ZOOMED = {};
+  var BASE = [];
   function detailLevel(zoom) { return zoom <= 5 ? 5 : zoom <= 7 ? 7 : zoom <= 9 ? 9 : zoom <= 11 ? 11 : 12; }
 
   var AtlasMap = {
@@ -236,7 +228,19 @@
       this.groups = groups;
       var status = document.getElementById("atlas-status");
       var self = this;
-      var order = ["provinces", "counties", "rivers", "economic_circle", "zones", "waterways", "highways", "rail", "ports", "airports", "hubs", "water_resources", "layout"].filter(function (id) { return groups[id]; });
+      this.styles = {};
+      (config.statuses || []).forEach(function (st) {
+        STATUS_LABEL[st.key] = st.label_zh + " " + st.label_en;
+        if (st.early) { EARLY[st.key] = true; }
+      });
+      // Layers in draw order (bottom first), as the specs' presentation says.
+      var order = (config.layers || []).filter(function (l) { return groups[l.id]; }).map(function (l) {
+        self.styles[l.id] = l.style;
+        if (l.zoomed) { ZOOMED[l.id] = true; }
+        if (l.refetch) { BASE.push(l.id); }
+        if (l.group === "projects") { MODES[l.id] = { colour: l.colour, label: l.label_zh + " " + l.label_en, point: l.style === "point" }; }
+        return l.id;
+      });
       this.projects = {};
       var pending = order.length, failed = [];
       order.forEach(function (id) {
@@ -256,6 +260,7 @@
             if (self.applyLanguage) { self.applyLanguage(); }
             status.textContent = failed.length ? "未能加载 Could not load: " + failed.join(", ") : "";
             status.hidden = !failed.length;
+            self.focusFromHash();
             document.body.setAttribute("data-atlas-ready", failed.length ? "partial" : "yes");
           }
         });
@@ -285,10 +290,11 @@
 
     draw: function (id, fc) {
       var group = this.groups[id], self = this;
-      if (id === "provinces") {
+      var style = this.styles[id];
+      if (style === "outline") {
         L.geoJSON(fc, { interactive: false, style: { color: "#4d4d4d", weight: 2.2, fill: false } }).addTo(group);
         if (!this.provinces) { this.provinces = fc; this.minimap(); }
-      } else if (id === "counties") {
+      } else if (style === "region") {
         this.counties = fc.features;
         L.geoJSON(fc, {
           style: function (f) {
@@ -301,12 +307,12 @@
           }
         }).addTo(group);
         group.bringToBack && group.bringToBack();
-      } else if (id === "rivers") {
+      } else if (style === "river") {
         L.geoJSON({ type: "FeatureCollection", features: fc.features.filter(function (f) { return f.geometry; }) }, {
           style: { color: "#4a90c8", weight: 2, opacity: 0.85 },
           onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name_zh + " " + f.properties.name_en, { sticky: true, className: "atlas-tip" }); }
         }).addTo(group);
-      } else if (id === "economic_circle") {
+      } else if (style === "scope") {
         L.geoJSON(fc, {
           style: function (f) {
             var partial = f.properties.kind === "partial";
@@ -314,11 +320,11 @@
           },
           onEachFeature: function (f, layer) { layer.bindPopup(function () { return circlePopup(f.properties); }, { maxWidth: 380, autoPanPaddingTopLeft: L.point(20, 110) }); }
         }).addTo(group);
-      } else if (id === "layout") {
+      } else if (style === "layout") {
         this.layout = fc.features;
-      } else if (MODES[id]) {
+      } else if (MODES[id]) {  // style "line" or "point"
         this.drawProjects(id, fc);
-      } else if (id === "zones") {
+      } else if (style === "zone") {
         // Largest first, so smaller zones sit on top and stay clickable.
         var feats = fc.features.slice().sort(function (a, b) { return (b.properties.area_km2 || 0) - (a.properties.area_km2 || 0); });
         feats.forEach(function (f, i) { self.colours[f.id] = PALETTE[i % PALETTE.length]; });
@@ -346,39 +352,47 @@
 
     filters: { status: "", province: "", crossBorder: false, year: null },
 
-    // Year rule: a documented period that includes the year; a project with no period counts
-    // from the year of the first document that names it.
-    passes: function (p) {
-      var f = this.filters;
-      if (f.status && p.status !== f.status) { return false; }
-      if (f.province && (p.provinces || []).indexOf(f.province) < 0) { return false; }
-      if (f.crossBorder && !p.cross_border) { return false; }
-      if (f.year) {
-        if (p.period_start || p.period_end) {
-          if ((p.period_start && p.period_start > f.year) || (p.period_end && p.period_end < f.year)) { return false; }
-        } else {
-          var dates = (p.mentions || []).map(function (m) { return m.doc_date; }).filter(Boolean).sort();
-          if (!dates.length || parseInt(dates[0].slice(0, 4), 10) > f.year) { return false; }
-        }
-      }
-      return true;
+    // The filters are the server's one query model: the map asks /api/layers/{id} with the same
+    // parameters any client would use (status, province, cross_border, year), so the map, /api
+    // and /ogc always select the same features.
+    filterQuery: function () {
+      var f = this.filters, params = [];
+      if (f.status) { params.push("status=" + encodeURIComponent(f.status)); }
+      if (f.province) { params.push("province=" + encodeURIComponent(f.province)); }
+      if (f.crossBorder) { params.push("cross_border=true"); }
+      if (f.year) { params.push("year=" + f.year); }
+      return params.join("&");
     },
 
     applyFilters: function () {
-      var self = this, shown = 0;
-      Object.keys(MODES).forEach(function (mode) {
-        if (!self.projects[mode]) { return; }
-        self.groups[mode].clearLayers();
-        shown += self.drawProjects(mode, { features: self.projects[mode] });
+      var self = this, query = this.filterQuery(), modes = Object.keys(MODES).filter(function (m) { return self.projects[m]; });
+      var pending = modes.length, shown = 0, generation = (this.filterGeneration || 0) + 1;
+      this.filterGeneration = generation;
+      document.body.setAttribute("data-filter-pending", "yes");
+      modes.forEach(function (mode) {
+        var url = self.config.api + "/layers/" + encodeURIComponent(mode) + (query ? "?" + query : "");
+        fetch(url).then(function (r) {
+          if (!r.ok) { throw new Error(mode + ": HTTP " + r.status); }
+          return r.json();
+        }).then(function (fc) {
+          if (self.filterGeneration !== generation) { return; }  // a newer filter is on its way
+          self.groups[mode].clearLayers();
+          shown += self.drawProjects(mode, fc, true);
+        }).catch(function (err) { if (window.console) { console.error(err); } }).then(function () {
+          pending -= 1;
+          if (pending === 0 && self.filterGeneration === generation) {
+            document.body.setAttribute("data-projects-shown", String(shown));
+            document.body.setAttribute("data-filter-year", self.filters.year ? String(self.filters.year) : "");
+            document.body.setAttribute("data-filter-pending", "");
+          }
+        });
       });
-      document.body.setAttribute("data-projects-shown", String(shown));
-      document.body.setAttribute("data-filter-year", this.filters.year ? String(this.filters.year) : "");
     },
 
-    drawProjects: function (mode, fc) {
+    drawProjects: function (mode, fc, filtered) {
       var colour = MODES[mode].colour, self = this;
-      var located = fc.features.filter(function (f) { return f.geometry && self.passes(f.properties); });
-      this.projects[mode] = fc.features;
+      var located = fc.features.filter(function (f) { return f.geometry; });
+      if (!filtered) { this.projects[mode] = fc.features; }  // every feature, for the zones' popups
       this.projectLayers = this.projectLayers || {};
       L.geoJSON({ type: "FeatureCollection", features: located }, {
         style: function (f) {
@@ -461,7 +475,7 @@
         legend.appendChild(el("h3", { text: "项目 Projects" }));
         var pl = el("ul");
         present.forEach(function (m) {
-          var point = m === "ports" || m === "airports" || m === "hubs";
+          var point = MODES[m].point;
           pl.appendChild(el("li", null, [el("span", { class: "swatch" + (point ? " dot" : " line"), style: (point ? "background:" : "border-color:") + MODES[m].colour }), MODES[m].label]));
         });
         pl.appendChild(el("li", null, [el("span", { class: "swatch line", style: "border-color:#444;border-top-width:3px" }), "实线 建设/运营 Under construction, operating"]));
@@ -677,6 +691,15 @@
         L.popup({ maxWidth: 420, autoPanPaddingTopLeft: L.point(360, 40) }).setLatLng(shape.getBounds().getCenter()).setContent(content).openOn(map);
         document.body.setAttribute("data-chosen", result.id);
       }).catch(function () { self.say("未找到 Not found: " + result.id); });
+    },
+
+    // "#focus=zone:wandakai" (the zone pages link back to the map this way) opens that feature.
+    focusFromHash: function () {
+      var m = /(?:^#|&)focus=([^&]+)/.exec(window.location.hash || "");
+      if (!m) { return; }
+      var id = decodeURIComponent(m[1]);
+      if (this.zoneLayers && this.zoneLayers[id]) { this.focusZone(id); } else { this.choose({ id: id, layer: id.split(":")[0] }); }
+      document.body.setAttribute("data-focus", id);
     },
 
     focusZone: function (id) {

@@ -14,6 +14,7 @@ from shapely.geometry import Polygon
 from api.app import create_app
 from api.settings import Settings
 from layers.catalog import Catalog
+from layers.registry import LayerDef
 from layers.spec import COMMON_FIELDS, Field, LayerSpec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,14 @@ TINY_SPEC = LayerSpec(
     description="Two squares for tests.",
     geometry_type="Polygon",
     fields=COMMON_FIELDS + (Field("value", "integer", "A number"),),
+    group="base",
+    id_prefix="tiny",
 )
+
+
+def fixed(frame_or_function) -> callable:
+    """A builder that ignores its context: returns the frame (or calls the no-argument function)."""
+    return lambda ctx: frame_or_function() if callable(frame_or_function) else frame_or_function
 
 
 def tiny_frame() -> gpd.GeoDataFrame:
@@ -83,7 +91,7 @@ def tiny_frame() -> gpd.GeoDataFrame:
 def tiny_catalog() -> Catalog:
     """A catalog with the tiny layer and one layer whose build fails."""
 
-    def broken():
+    def broken(ctx):
         raise FileNotFoundError("layers/data/broken.yaml is missing")
 
-    return Catalog({"tiny": (TINY_SPEC, tiny_frame), "broken": (replace(TINY_SPEC, id="broken"), broken)}).load()
+    return Catalog([LayerDef(TINY_SPEC, fixed(tiny_frame)), LayerDef(replace(TINY_SPEC, id="broken"), broken)]).load()

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.caching import cached_response
-from api.deps import CatalogDep, DownloadFormat, LayerDep, LayerQueryDep, ZoomDep
+from api.deps import CatalogDep, DownloadFormat, FeatureQueryDep, LayerDep, ZoomDep
 from api.errors import ERROR_RESPONSES, ConversionError
 from api.writers import WRITERS
 from geo.geojson import dumps, feature_collection
@@ -57,7 +57,7 @@ def list_layers(request: Request, catalog: CatalogDep) -> dict:
     responses={200: {"content": {GEOJSON: {}}}},
 )
 def layer_geojson(
-    request: Request, catalog: CatalogDep, layer: LayerDep, query: LayerQueryDep, zoom: ZoomDep = None
+    request: Request, catalog: CatalogDep, layer: LayerDep, query: FeatureQueryDep, zoom: ZoomDep = None
 ) -> Response:
     """Features of the layer, filtered by ``bbox``, ``q``, properties and ``year``, simplified for ``zoom``.
 
@@ -67,10 +67,9 @@ def layer_geojson(
     key = ("geojson", layer.spec.id, layer.version, query.key(), zoom)
 
     def make() -> bytes:
-        selected = query.select(catalog, layer.spec.id)
-        frame = catalog.frame_at_zoom(layer.spec.id, zoom).loc[selected.index]
+        page = catalog.select(layer.spec.id, query, zoom=zoom)
         decimals = decimals_for_zoom(zoom) if zoom is not None else None
-        return dumps(feature_collection(frame, decimals=decimals, numberMatched=len(frame), numberReturned=len(frame)))
+        return dumps(feature_collection(page.items, decimals=decimals, numberMatched=page.matched, numberReturned=page.returned))
 
     return cached_response(request, key, make, GEOJSON)
 
@@ -80,7 +79,7 @@ def download_layer(
     request: Request,
     catalog: CatalogDep,
     layer: LayerDep,
-    query: LayerQueryDep,
+    query: FeatureQueryDep,
     format: Annotated[DownloadFormat, Query(description="geojson, gpkg, shp (zipped Shapefile), fgb (FlatGeobuf), csv (WKT geometry) or kml")] = "geojson",
 ) -> Response:
     """The layer (filtered as on the GeoJSON endpoint, if asked) as a file, full resolution."""
@@ -88,7 +87,7 @@ def download_layer(
     key = ("download", layer.spec.id, layer.version, query.key(), format)
 
     def make() -> bytes:
-        frame = query.select(catalog, layer.spec.id)
+        frame = catalog.select(layer.spec.id, query).items
         try:
             return writer.write(frame, layer.spec.id)
         except Exception as exc:  # never send a truncated file

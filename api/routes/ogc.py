@@ -1,34 +1,36 @@
 """OGC API – Features under /ogc: Part 1 (core, geojson, html, oas30) and Part 2 (crs).
 
 The collections are the catalog's layers. Items are paged with limit/offset (next/prev links,
-numberMatched/numberReturned), filtered by bbox (with bbox-crs), datetime (against project
-periods), and any simple property of the layer (``?kind=high_speed``), and served in CRS84,
-EPSG:4326, EPSG:4490 or EPSG:3857 in each CRS's own axis order, with a Content-Crs header.
+numberMatched/numberReturned), filtered by bbox (with bbox-crs), datetime (against the layer's
+temporal fields), and any simple property of the layer (``?kind=high_speed``), and served in
+CRS84, EPSG:4326, EPSG:4490 or EPSG:3857 in each CRS's own axis order, with a Content-Crs
+header. Every selection goes through the catalog's one query model; JSON bodies are typed
+models (:mod:`api.models`) and HTML comes from templates.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pyproj import Transformer
 
 from api.caching import cached_response
 from api.deps import CatalogDep, LayerDep
 from api.errors import ERROR_RESPONSES, BadParameter
-from geo.bbox import BBox, parse_bbox
-from geo.crs import CRS84_URI, SUPPORTED_OUTPUT_CRS, is_lat_first, supported_crs
+from api.models import Collection, Collections, Conformance, Extent, Landing, Link, MediaType, SpatialExtent, TemporalExtent
+from api.templates import render
+from geo.bbox import parse_bbox_in_crs
+from geo.crs import CRS84_URI, SUPPORTED_OUTPUT_CRS, supported_crs
 from geo.geojson import dumps, feature_collection, features
 from layers.catalog import Layer
-from layers.errors import QueryError
+from layers.errors import QueryError, UnknownFeatureError
+from layers.query import FeatureQuery, Page, Period
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ERROR_RESPONSES)
 
-GEOJSON = "application/geo+json"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -40,7 +42,7 @@ CONFORMANCE = [
 RESERVED = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs", "properties", "q"}
 FORMAT_DOC = "Response format: json or html (default: from the Accept header, else json)"
 
-JSON_OR_HTML = {200: {"content": {"application/json": {}, "text/html": {}}}}
+JSON_OR_HTML = {200: {"content": {MediaType.json.value: {}, MediaType.html.value: {}}}}
 FormatQ = Annotated[Literal["json", "html"] | None, Query(alias="f", description=FORMAT_DOC)]
 
 
@@ -56,57 +58,44 @@ def _url(request: Request, name: str, query: dict | None = None, **path) -> str:
     return url + ("?" + urlencode(query) if query else "")
 
 
-def _link(href: str, rel: str, type_: str, title: str) -> dict:
-    return {"href": href, "rel": rel, "type": type_, "title": title}
+def _page(request: Request, template: str, **context) -> HTMLResponse:
+    return HTMLResponse(render(template, request.app.state.settings.templates_dir, **context))
 
 
-def _page(title: str, body: str) -> HTMLResponse:
-    return HTMLResponse(
-        "<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>"
-        + html.escape(title)
-        + "</title><link rel='stylesheet' href='/static/ogc.css'></head><body><main>"
-        + body
-        + "</main></body></html>"
-    )
-
-
-def _links_html(links: list[dict]) -> str:
-    return "<ul>" + "".join(
-        f"<li><a href='{html.escape(l['href'])}'>{html.escape(l['title'])}</a> ({html.escape(l['rel'])}, {html.escape(l['type'])})</li>"
-        for l in links
-    ) + "</ul>"
+def _json(model) -> JSONResponse:
+    return JSONResponse(model.model_dump(mode="json", exclude_none=True))
 
 
 @router.get("", name="ogc_landing", summary="Landing page", responses=JSON_OR_HTML)
 def landing(request: Request, f: FormatQ = None):
     """Links to the API definition, conformance and collections."""
     links = [
-        _link(_url(request, "ogc_landing"), "self", "application/json", "This document"),
-        _link(_url(request, "ogc_landing", {"f": "html"}), "alternate", "text/html", "This document as HTML"),
-        _link(_url(request, "ogc_api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "API definition (OpenAPI 3.0)"),
-        _link(str(request.url_for("api_docs")), "service-doc", "text/html", "API documentation"),
-        _link(_url(request, "ogc_conformance"), "conformance", "application/json", "Conformance classes"),
-        _link(_url(request, "ogc_collections"), "data", "application/json", "Collections"),
+        Link(href=_url(request, "ogc_landing"), rel="self", type=MediaType.json, title="This document"),
+        Link(href=_url(request, "ogc_landing", {"f": "html"}), rel="alternate", type=MediaType.html, title="This document as HTML"),
+        Link(href=_url(request, "ogc_api"), rel="service-desc", type=MediaType.openapi30, title="API definition (OpenAPI 3.0)"),
+        Link(href=str(request.url_for("api_docs")), rel="service-doc", type=MediaType.html, title="API documentation"),
+        Link(href=_url(request, "ogc_conformance"), rel="conformance", type=MediaType.json, title="Conformance classes"),
+        Link(href=_url(request, "ogc_collections"), rel="data", type=MediaType.json, title="Collections"),
     ]
-    body = {"title": "Chengyu Atlas — OGC API Features", "description": "Layers of the Chengdu–Chongqing Economic Circle planning map", "links": links}
+    body = Landing(title="Chengyu Atlas — OGC API Features", description="Layers of the Chengdu–Chongqing Economic Circle planning map", links=links)
     if _wants_html(request, f):
-        return _page(body["title"], f"<h1>{html.escape(body['title'])}</h1><p>{html.escape(body['description'])}</p>{_links_html(links)}")
-    return body
+        return _page(request, "ogc_landing.html", title=body.title, description=body.description, links=links)
+    return _json(body)
 
 
 @router.get("/conformance", name="ogc_conformance", summary="Conformance classes", responses=JSON_OR_HTML)
 def conformance(request: Request, f: FormatQ = None):
     if _wants_html(request, f):
-        return _page("Conformance", "<h1>Conformance</h1><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CONFORMANCE) + "</ul>")
-    return {"conformsTo": CONFORMANCE}
+        return _page(request, "ogc_conformance.html", title="Conformance", conforms_to=CONFORMANCE)
+    return _json(Conformance(conformsTo=CONFORMANCE))
 
 
 @router.get("/api", name="ogc_api", summary="API definition (OpenAPI 3.0)",
-            responses={200: {"content": {"application/vnd.oai.openapi+json;version=3.0": {}}}})
+            responses={200: {"content": {MediaType.openapi30.value: {}}}})
 def api_definition(request: Request) -> Response:
     """The app's OpenAPI document, expressed as OpenAPI 3.0 (nullable instead of null types)."""
     doc = _to_openapi30(request.app.openapi())
-    return JSONResponse(doc, media_type="application/vnd.oai.openapi+json;version=3.0")
+    return JSONResponse(doc, media_type=MediaType.openapi30.value)
 
 
 def _to_openapi30(node):
@@ -134,55 +123,52 @@ def _to_openapi30(node):
     return node
 
 
-def _collection(request: Request, layer: Layer) -> dict:
+def _collection(request: Request, layer: Layer) -> Collection:
     spec = layer.spec
     items = _url(request, "ogc_items", layer_id=spec.id)
-    extent = {"spatial": {"bbox": [layer.bbox], "crs": CRS84_URI}}
-    if "period_start" in layer.frame.columns:
-        starts = [v for v in layer.frame["period_start"] if v is not None]
-        ends = [v for v in layer.frame["period_end"] if v is not None]
+    temporal = None
+    if spec.temporal_fields:
+        start_field, end_field = spec.temporal_fields
+        starts = [v for v in layer.frame[start_field] if v is not None]
+        ends = [v for v in layer.frame[end_field] if v is not None]
         if starts or ends:
-            extent["temporal"] = {
-                "interval": [[f"{min(starts)}-01-01T00:00:00Z" if starts else None, f"{max(ends)}-12-31T23:59:59Z" if ends else None]],
-                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
-            }
-    return {
-        "id": spec.id,
-        "title": f"{spec.title_zh} {spec.title_en}",
-        "description": spec.description,
-        "itemType": "feature",
-        "extent": extent,
-        "crs": list(SUPPORTED_OUTPUT_CRS),
-        "storageCrs": CRS84_URI,
-        "links": [
-            _link(_url(request, "ogc_collection", layer_id=spec.id), "self", "application/json", "This collection"),
-            _link(items, "items", GEOJSON, "Items as GeoJSON"),
-            _link(items + "?f=html", "items", "text/html", "Items as HTML"),
-            _link(_url(request, "download_layer", {"format": "gpkg"}, layer_id=spec.id), "enclosure", "application/geopackage+sqlite3", "Download as GeoPackage"),
+            temporal = TemporalExtent(interval=[[
+                f"{min(starts)}-01-01T00:00:00Z" if starts else None,
+                f"{max(ends)}-12-31T23:59:59Z" if ends else None,
+            ]])
+    return Collection(
+        id=spec.id,
+        title=f"{spec.title_zh} {spec.title_en}",
+        description=spec.description,
+        extent=Extent(spatial=SpatialExtent(bbox=[layer.bbox], crs=CRS84_URI), temporal=temporal),
+        crs=list(SUPPORTED_OUTPUT_CRS),
+        storageCrs=CRS84_URI,
+        links=[
+            Link(href=_url(request, "ogc_collection", layer_id=spec.id), rel="self", type=MediaType.json, title="This collection"),
+            Link(href=items, rel="items", type=MediaType.geojson, title="Items as GeoJSON"),
+            Link(href=items + "?f=html", rel="items", type=MediaType.html, title="Items as HTML"),
+            Link(href=_url(request, "download_layer", {"format": "gpkg"}, layer_id=spec.id), rel="enclosure", type=MediaType.gpkg, title="Download as GeoPackage"),
         ],
-    }
+    )
 
 
 @router.get("/collections", name="ogc_collections", summary="Collections", responses=JSON_OR_HTML)
 def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
     entries = [_collection(request, layer) for layer in catalog.layers.values()]
-    links = [_link(_url(request, "ogc_collections"), "self", "application/json", "Collections")]
     if _wants_html(request, f):
-        rows = "".join(
-            f"<li><a href='{html.escape(e['links'][2]['href'])}'>{html.escape(e['title'])}</a> — {html.escape(e['description'])}</li>"
-            for e in entries
-        )
-        return _page("Collections", f"<h1>Collections</h1><ul>{rows}</ul>")
-    return {"collections": entries, "links": links, "crs": list(SUPPORTED_OUTPUT_CRS)}
+        rows = [{"html_items": e.links[2].href, "title": e.title, "description": e.description} for e in entries]
+        return _page(request, "ogc_collections.html", title="Collections", collections=rows)
+    links = [Link(href=_url(request, "ogc_collections"), rel="self", type=MediaType.json, title="Collections")]
+    return _json(Collections(collections=entries, links=links, crs=list(SUPPORTED_OUTPUT_CRS)))
 
 
 @router.get("/collections/{layer_id}", name="ogc_collection", summary="One collection", responses=JSON_OR_HTML)
 def collection(request: Request, layer: LayerDep, f: FormatQ = None):
     entry = _collection(request, layer)
     if _wants_html(request, f):
-        fields = "".join(f"<li><b>{html.escape(fl.name)}</b> ({fl.type}): {html.escape(fl.description)}</li>" for fl in layer.spec.fields)
-        return _page(entry["title"], f"<h1>{html.escape(entry['title'])}</h1><p>{html.escape(entry['description'])}</p><h2>Properties</h2><ul>{fields}</ul>{_links_html(entry['links'])}")
-    return entry
+        return _page(request, "ogc_collection.html", title=entry.title, description=entry.description,
+                     fields=layer.spec.fields, links=entry.links)
+    return _json(entry)
 
 
 _DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
@@ -206,8 +192,8 @@ def _valid_calendar(text: str) -> bool:
     return True
 
 
-def parse_datetime(value: str) -> tuple[int | None, int | None]:
-    """An RFC 3339 instant or interval (``a/b``, ``../b``, ``a/..``) as a (start, end) year range."""
+def parse_datetime(value: str) -> Period:
+    """An RFC 3339 instant or interval (``a/b``, ``../b``, ``a/..``) as a :class:`Period` of years."""
     parts = value.split("/")
     if len(parts) > 2:
         raise BadParameter("datetime must be an instant or an interval start/end")
@@ -227,43 +213,33 @@ def parse_datetime(value: str) -> tuple[int | None, int | None]:
         raise BadParameter("datetime interval cannot be open at both ends")
     if years[0] is not None and years[1] is not None and years[0] > years[1]:
         raise BadParameter("datetime interval ends before it starts")
-    return years[0], years[1]
+    return Period(years[0], years[1])
 
 
-def _bbox_in_crs84(raw: str | None, bbox_crs: str | None) -> BBox | None:
-    if raw is None:
-        if bbox_crs is not None:
-            raise BadParameter("bbox-crs given without bbox")
-        return None
-    if bbox_crs is None:
-        return parse_bbox(raw)
-    uri, crs = supported_crs(bbox_crs)
-    values = [v.strip() for v in raw.split(",")]
-    if len(values) != 4:
-        raise BadParameter("bbox needs 4 numbers")
-    try:
-        a, b, c, d = (float(v) for v in values)
-    except ValueError:
-        raise BadParameter("bbox values must be numbers") from None
-    if is_lat_first(crs):  # EPSG:4326/4490: minlat,minlon,maxlat,maxlon
-        a, b, c, d = b, a, d, c
-    if crs.is_geographic:
-        return parse_bbox(f"{a},{b},{c},{d}")
-    to_lonlat = Transformer.from_crs(crs, "OGC:CRS84", always_xy=True)
-    xs, ys = to_lonlat.transform([a, c, a, c], [b, b, d, d])
-    return parse_bbox(f"{min(xs)},{min(ys)},{max(xs)},{max(ys)}")
-
-
-def _property_filters(request: Request, layer: Layer) -> dict[str, str]:
-    filters = {}
+def _property_filters(request: Request, layer: Layer) -> tuple[tuple[str, str], ...]:
     simple = {f.name for f in layer.spec.fields}
+    filters = []
     for key, value in request.query_params.items():
         if key in RESERVED:
             continue
         if key not in simple:
             raise QueryError(f"unknown parameter or property {key[:40]!r}; properties of {layer.spec.id}: {', '.join(sorted(simple))}")
-        filters[key] = value
-    return filters
+        filters.append((key, value))
+    return tuple(sorted(filters))
+
+
+def _links(request: Request, layer: Layer, page: Page) -> list[Link]:
+    """self, and next/prev carrying every parameter of this request but the offset."""
+    base = {k: v for k, v in request.query_params.items() if k not in {"offset", "limit"}}
+    links = [Link(href=str(request.url), rel="self", type=MediaType.geojson, title="This page")]
+    limit = page.query.limit
+    if page.next_offset is not None:
+        links.append(Link(href=_url(request, "ogc_items", base | {"limit": limit, "offset": page.next_offset}, layer_id=layer.spec.id),
+                          rel="next", type=MediaType.geojson, title="Next page"))
+    if page.prev_offset is not None:
+        links.append(Link(href=_url(request, "ogc_items", base | {"limit": limit, "offset": page.prev_offset}, layer_id=layer.spec.id),
+                          rel="prev", type=MediaType.geojson, title="Previous page"))
+    return links
 
 
 @router.get(
@@ -271,7 +247,7 @@ def _property_filters(request: Request, layer: Layer) -> dict[str, str]:
     name="ogc_items",
     summary="Features of a collection",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}, "text/html": {}}}},
+    responses={200: {"content": {MediaType.geojson.value: {}, MediaType.html.value: {}}}},
 )
 def items(
     request: Request,
@@ -290,63 +266,40 @@ def items(
     settings = request.app.state.settings
     page_size = min(limit or settings.default_limit, settings.max_limit)
     out_uri, out_crs = supported_crs(crs) if crs else (CRS84_URI, None)
-    wants_html = _wants_html(request, f)
-    box = _bbox_in_crs84(bbox, bbox_crs)
-    where = _property_filters(request, layer)
-    years = parse_datetime(datetime) if datetime else None
-    if years is not None and "period_start" not in layer.frame.columns:
+    if bbox is None and bbox_crs is not None:
+        raise BadParameter("bbox-crs given without bbox")
+    period = parse_datetime(datetime) if datetime else None
+    if period is not None and layer.spec.temporal_fields is None:
         raise BadParameter(f"collection {layer.spec.id} has no temporal property for datetime")
+    query = FeatureQuery(
+        bbox=parse_bbox_in_crs(bbox, bbox_crs) if bbox is not None else None,
+        q=(q or "").strip() or None,
+        filters=_property_filters(request, layer),
+        period=period,
+        limit=page_size,
+        offset=offset,
+    )
     headers = {"Content-Crs": f"<{out_uri}>"}
     if limit and limit > settings.max_limit:
         headers["Warning"] = f'299 - "limit {limit} clamped to {settings.max_limit}"'
-    if not wants_html:
-        key = ("ogc-items", layer.spec.id, layer.version, str(request.base_url), tuple(sorted(request.query_params.multi_items())))
-        return cached_response(
-            request, key, lambda: dumps(_items_body(request, catalog, layer, box, q, where, years, offset, page_size, out_crs)), GEOJSON, headers
-        )
-    matched, page, links = _select(request, catalog, layer, box, q, where, years, offset, page_size)
-    rows = "".join(
-        f"<tr><td><a href='{html.escape(_url(request, 'ogc_item', {'f': 'html'}, layer_id=layer.spec.id, feature_id=fid))}'>{html.escape(str(fid))}</a></td><td>{html.escape(str(n))}</td><td>{html.escape(str(e))}</td></tr>"
-        for fid, n, e in zip(page["id"], page["name_zh"], page["name_en"])
-    )
-    nav = "".join(f"<a href='{html.escape(l['href'].replace('?', '?f=html&', 1))}'>{l['rel']}</a> " for l in links if l["rel"] in {"prev", "next"})
-    return _page(layer.spec.title_en, f"<h1>{html.escape(layer.spec.title_zh)} {html.escape(layer.spec.title_en)}</h1><p>{len(matched)} features, showing {offset + 1}–{offset + len(page)}</p><table><tr><th>id</th><th>名称</th><th>name</th></tr>{rows}</table><p>{nav}</p>")
+    if not _wants_html(request, f):
+        key = ("ogc-items", layer.spec.id, layer.version, str(request.base_url), query.key(), out_uri,
+               tuple(sorted(request.query_params.multi_items())))
 
+        def make() -> bytes:
+            page = catalog.select(layer.spec.id, query)
+            links = [link.model_dump(mode="json") for link in _links(request, layer, page)]
+            return dumps(feature_collection(page.items, crs=out_crs, numberMatched=page.matched, numberReturned=page.returned, links=links))
 
-def _select(request, catalog, layer, box, q, where, years, offset, page_size):
-    """Matching features, the requested page and the paging links."""
-    matched = catalog.query(layer.spec.id, bbox=box, q=q, where=where)
-    if years is not None:
-        matched = matched[_period_overlaps(matched, *years)]
-    page = matched.iloc[offset : offset + page_size]
-    base = {k: v for k, v in request.query_params.items() if k not in {"offset", "limit"}}
-    links = [_link(str(request.url), "self", GEOJSON, "This page")]
-    if offset + page_size < len(matched):
-        links.append(_link(_url(request, "ogc_items", base | {"limit": page_size, "offset": offset + page_size}, layer_id=layer.spec.id), "next", GEOJSON, "Next page"))
-    if offset > 0:
-        links.append(_link(_url(request, "ogc_items", base | {"limit": page_size, "offset": max(0, offset - page_size)}, layer_id=layer.spec.id), "prev", GEOJSON, "Previous page"))
-    return matched, page, links
-
-
-def _items_body(request, catalog, layer, box, q, where, years, offset, page_size, out_crs) -> dict:
-    matched, page, links = _select(request, catalog, layer, box, q, where, years, offset, page_size)
-    return feature_collection(
-        page, crs=out_crs, numberMatched=int(len(matched)), numberReturned=int(len(page)), links=links
-    )
-
-
-def _period_overlaps(frame, start: int | None, end: int | None):
-    import pandas as pd
-
-    out = []
-    for s, e in zip(frame["period_start"], frame["period_end"]):
-        if s is None and e is None:
-            out.append(False)
-            continue
-        lo = s if s is not None else -10_000
-        hi = e if e is not None else 10_000
-        out.append((end is None or lo <= end) and (start is None or start <= hi))
-    return pd.Series(out, index=frame.index, dtype=bool)
+        return cached_response(request, key, make, MediaType.geojson.value, headers)
+    page = catalog.select(layer.spec.id, query)
+    rows = [
+        {"href": _url(request, "ogc_item", {"f": "html"}, layer_id=layer.spec.id, feature_id=fid), "id": fid, "name_zh": n, "name_en": e}
+        for fid, n, e in zip(page.items["id"], page.items["name_zh"], page.items["name_en"])
+    ]
+    nav = [{"rel": link.rel, "href": link.href.replace("?", "?f=html&", 1)} for link in _links(request, layer, page) if link.rel in {"prev", "next"}]
+    return _page(request, "ogc_items.html", title=layer.spec.title_en, title_zh=layer.spec.title_zh, title_en=layer.spec.title_en,
+                 matched=page.matched, first=offset + 1, last=offset + page.returned, rows=rows, nav=nav)
 
 
 @router.get(
@@ -354,7 +307,7 @@ def _period_overlaps(frame, start: int | None, end: int | None):
     name="ogc_item",
     summary="One feature",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}, "text/html": {}}}},
+    responses={200: {"content": {MediaType.geojson.value: {}, MediaType.html.value: {}}}},
 )
 def item(
     request: Request,
@@ -367,15 +320,13 @@ def item(
     out_uri, out_crs = supported_crs(crs) if crs else (CRS84_URI, None)
     found, row = catalog.feature(feature_id)
     if found.spec.id != layer.spec.id:
-        from layers.errors import UnknownFeatureError
-
         raise UnknownFeatureError(f"unknown feature {feature_id!r} in collection {layer.spec.id}")
     feature = features(row, crs=out_crs)[0]
     feature["links"] = [
-        _link(str(request.url), "self", GEOJSON, "This feature"),
-        _link(_url(request, "ogc_collection", layer_id=layer.spec.id), "collection", "application/json", "The collection"),
+        Link(href=str(request.url), rel="self", type=MediaType.geojson, title="This feature").model_dump(mode="json"),
+        Link(href=_url(request, "ogc_collection", layer_id=layer.spec.id), rel="collection", type=MediaType.json, title="The collection").model_dump(mode="json"),
     ]
     if _wants_html(request, f):
-        props = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in feature["properties"].items())
-        return _page(str(feature["properties"].get("name_zh")), f"<h1>{html.escape(str(feature['properties'].get('name_zh')))}</h1><table>{props}</table>")
-    return Response(dumps(feature), media_type=GEOJSON, headers={"Content-Crs": f"<{out_uri}>"})
+        title = str(feature["properties"].get("name_zh"))
+        return _page(request, "ogc_item.html", title=title, properties=[(k, str(v)) for k, v in feature["properties"].items()])
+    return Response(dumps(feature), media_type=MediaType.geojson.value, headers={"Content-Crs": f"<{out_uri}>"})

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import CatalogDep
 from api.errors import ErrorBody
 from api.mapview import render_map
+from layers.reports import zone_report
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
 
 router = APIRouter(tags=["pages"])
 
 
-@router.get("/", response_class=HTMLResponse, summary="The overview map")
+@router.get("/", name="overview_map", response_class=HTMLResponse, summary="The overview map")
 def overview_map(request: Request, catalog: CatalogDep) -> HTMLResponse:
     """The economic circle with regions, scope and zones; layers are fetched from the API."""
     state = request.app.state
     if state.map_html is None:  # rendered once: the page depends only on settings and which layers built
-        state.map_html = add_nonce_placeholders(render_map(state.settings, list(catalog.layers), state.static_version))
+        state.map_html = add_nonce_placeholders(render_map(state.settings, catalog.specs, list(catalog.layers), state.static_version))
     return nonced_page(request, state.map_html)
 
 
@@ -56,25 +59,37 @@ def api_docs(request: Request) -> HTMLResponse:
 ZONE_RESPONSES = {404: {"description": "No zone with that id", "content": {"application/json": {"schema": ErrorBody.model_json_schema()}}}}
 
 
+def _zone_id(zone_id: str) -> str:
+    """``wandakai`` and ``zone:wandakai`` name the same zone."""
+    return zone_id if zone_id.startswith("zone:") else f"zone:{zone_id}"
+
+
 @router.get("/zones/{zone_id}", response_class=HTMLResponse, summary="Zone focus page", responses=ZONE_RESPONSES)
 def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLResponse:
     """A zone with its members, area by province, projects touching it, figures and citations."""
-    from api.zonepage import render_zone_page, zone_context
+    from api.zonepage import layer_labels, render_zone
 
-    ctx = zone_context(catalog, zone_id)
+    report = zone_report(catalog, _zone_id(zone_id))
     share = str(request.url_for("zone_page", zone_id=zone_id))
     export = str(request.url_for("zone_export", zone_id=zone_id))
-    return nonced_page(request, add_nonce_placeholders(render_zone_page(ctx, share, export)))
+    page = render_zone(report, layer_labels(catalog), share, _map_url(request, report), export, request.app.state.settings.templates_dir)
+    return nonced_page(request, add_nonce_placeholders(page))
+
+
+def _map_url(request: Request, report) -> str:
+    """The overview map focused on the zone."""
+    return str(request.url_for("overview_map")) + "#focus=" + quote(str(report.zone["id"]), safe=":")
 
 
 @router.get("/zones/{zone_id}/export", summary="Zone focus page as one offline HTML file", response_class=Response,
             responses=ZONE_RESPONSES | {200: {"content": {"text/html": {}}}})
 def zone_export(request: Request, catalog: CatalogDep, zone_id: str) -> Response:
     """The focus page with Leaflet and the data inlined, as a download that opens offline."""
-    from api.zonepage import render_zone_export, zone_context
+    from api.zonepage import layer_labels, render_zone
 
-    ctx = zone_context(catalog, zone_id)
-    body = render_zone_export(ctx, str(request.url_for("zone_page", zone_id=zone_id)))
-    filename = f"chengyu-atlas-{zone_id.replace(':', '-')}.html"
+    report = zone_report(catalog, _zone_id(zone_id))
+    body = render_zone(report, layer_labels(catalog), str(request.url_for("zone_page", zone_id=zone_id)),
+                       _map_url(request, report), None, request.app.state.settings.templates_dir)
+    filename = f"chengyu-atlas-{report.zone['id'].replace(':', '-')}.html"
     return Response(body.encode("utf-8"), media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from layers import REGISTRY
+from layers.registry import registered_ids
+
+REGISTRY = registered_ids()
 
 # Holes (enclave counties) and many vertices are real properties of administrative boundaries,
 # not defects: every other check of geojson-validator must report nothing.
@@ -160,7 +162,8 @@ def test_repeated_request_does_no_work(client, catalog, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the catalog was queried again")
 
-    monkeypatch.setattr(catalog, "query", fail)
+    monkeypatch.setattr(catalog, "select", fail)
+    monkeypatch.setattr(catalog, "mask", fail)
     monkeypatch.setattr(catalog, "frame_at_zoom", fail)
     again = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert again.status_code == 200 and again.content == first.content

@@ -2,7 +2,9 @@
 
 import pytest
 
-from layers import REGISTRY
+from layers.registry import registered_ids
+
+REGISTRY = registered_ids()
 
 GEOJSON = "application/geo+json"
 

@@ -4,8 +4,11 @@ import sys
 import pytest
 
 from geo.bbox import parse_bbox
-from layers import REGISTRY
+from layers.registry import registered_ids
+
+REGISTRY = registered_ids()
 from layers.catalog import LayerUnavailableError
+from layers.query import FeatureQuery
 from layers.errors import UnknownFeatureError, UnknownLayerError
 
 
@@ -38,16 +41,17 @@ def test_importing_layers_pulls_in_neither_fastapi_nor_folium():
     ],
 )
 def test_text_query(catalog, q, expected):
-    assert expected in catalog.query("zones", q=q)["id"].tolist()
+    assert expected in catalog.select("zones", FeatureQuery(q=q)).items["id"].tolist()
 
 
 def test_text_query_on_regions(catalog):
-    assert catalog.query("counties", q="Wanzhou")["id"].tolist() == ["region:500101"]
-    assert catalog.query("counties", q="xyz-nothing").empty
+    assert catalog.select("counties", FeatureQuery(q="Wanzhou")).items["id"].tolist() == ["region:500101"]
+    assert catalog.select("counties", FeatureQuery(q="500101")).items["id"].tolist() == ["region:500101"]
+    assert catalog.select("counties", FeatureQuery(q="xyz-nothing")).items.empty
 
 
 def test_bbox_query(catalog):
-    hits = catalog.query("counties", bbox=parse_bbox("106,29,107.5,30.5"))
+    hits = catalog.select("counties", FeatureQuery(bbox=parse_bbox("106,29,107.5,30.5"))).items
     assert "region:500103" in hits["id"].tolist()  # 渝中区
     assert "region:510104" not in hits["id"].tolist()  # 锦江区 (Chengdu)
 

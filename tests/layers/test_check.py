@@ -3,6 +3,8 @@ import sys
 
 import pytest
 
+from layers.context import CuratedData
+from layers.datafiles import DATA_DIR
 from layers.sources import Citation, SeedLibrary, squash
 
 
@@ -31,7 +33,7 @@ def test_check_command_fails_without_seeds(tmp_path):
     ],
 )
 def test_citation_check(seeds_dir, citation, reason):
-    result = SeedLibrary(seeds_dir).check(citation)
+    result = SeedLibrary(seeds_dir, CuratedData(DATA_DIR).documents).check(citation)
     if reason is None:
         assert result is None
     else:

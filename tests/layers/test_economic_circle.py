@@ -1,23 +1,25 @@
 import pytest
 
 from layers import economic_circle
+from layers.context import CuratedData
+from layers.datafiles import DATA_DIR
 from layers.spec import validate_frame
 
 
 @pytest.fixture(scope="module")
-def circle():
-    return validate_frame(economic_circle.build(), economic_circle.SPEC).set_index("id")
+def circle(catalog):
+    return validate_frame(catalog.layers["economic_circle"].frame, economic_circle.SPEC).set_index("id")
 
 
 def test_chongqing_has_27_full_units_and_two_partial():
-    membership = economic_circle.county_membership()
+    membership = economic_circle.county_membership(CuratedData(DATA_DIR))
     chongqing = {a: m for a, m in membership.items() if a.startswith("50")}
     assert sum(m == "full" for m in chongqing.values()) == 27
     assert sorted(a for a, m in chongqing.items() if m == "partial") == ["500154", "500235"]
 
 
 def test_sichuan_fifteen_cities_minus_named_counties():
-    membership = economic_circle.county_membership()
+    membership = economic_circle.county_membership(CuratedData(DATA_DIR))
     sichuan_full = {a[:4] for a, m in membership.items() if a.startswith("51") and m == "full"}
     assert sichuan_full == {"5101", "5103", "5105", "5106", "5107", "5109", "5110", "5111", "5113", "5114", "5115", "5116", "5117", "5118", "5120"}
     for excluded in ("510726", "510727", "511781", "511825", "511827"):

@@ -2,13 +2,20 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from layers import boundaries, built, gazetteer, layout
+from layers import boundaries, gazetteer, layout
+from layers.context import CuratedData
+from layers.datafiles import DATA_DIR
 from layers.spec import validate_frame
 
 
 @pytest.fixture(scope="module")
-def frame():
-    return validate_frame(built("layout"), layout.SPEC).set_index("id")
+def frame(catalog):
+    return validate_frame(catalog.layers["layout"].frame, layout.SPEC).set_index("id")
+
+
+@pytest.fixture(scope="module")
+def built(catalog):
+    return lambda layer_id: catalog.layers[layer_id].frame
 
 
 def test_every_plan_of_the_issue_has_elements(frame):
@@ -21,7 +28,7 @@ def test_every_plan_of_the_issue_has_elements(frame):
     assert {"沿长江发展轴", "成渝南线通道发展轴", "环重庆中心城区发展带", "内自宜发展带"} <= cnyx
 
 
-def test_wandakai_axis_covers_the_yangtze_through_wanzhou_and_the_chengdu_dazhou_wanzhou_line(frame):
+def test_wandakai_axis_covers_the_yangtze_through_wanzhou_and_the_chengdu_dazhou_wanzhou_line(frame, built):
     axis = frame.loc["layout:wandakai-axis-wanda", "geometry"]
     wanzhou = boundaries.counties().set_index("adcode").loc["500101", "geometry"]
     yangtze = built("rivers").set_index("id").loc["river:changjiang", "geometry"]
@@ -33,7 +40,7 @@ def test_wandakai_axis_covers_the_yangtze_through_wanzhou_and_the_chengdu_dazhou
     assert frame.loc["layout:wandakai-axis-wanda", "width_km"] == 20
 
 
-@pytest.mark.parametrize("element_id", sorted(layout_ids := [r.id for r in layout.layout_rows()]))
+@pytest.mark.parametrize("element_id", sorted(layout_ids := [r.id for r in CuratedData(DATA_DIR).rows("layout.yaml", layout.LayoutRow, layer="layout")]))
 def test_each_element_touches_or_contains_the_places_its_text_names(frame, element_id):
     row = frame.loc[element_id]
     if row["geometry"] is None:
@@ -53,7 +60,7 @@ def test_clusters_are_the_units_they_name(frame):
     assert cluster["geometry"].symmetric_difference(kaizhou).area < 1e-9
 
 
-def test_corridors_stay_inside_their_plan_area(frame):
+def test_corridors_stay_inside_their_plan_area(frame, built):
     zones = built("zones").set_index("id")
     counties = boundaries.counties().set_index("adcode")
     for fid, row in frame[frame["scope"].str.startswith("zone:")].iterrows():

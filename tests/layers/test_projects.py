@@ -2,10 +2,11 @@ import pytest
 import shapely
 
 from layers import gazetteer
-from layers.catalog import year_mask
+from layers.context import CuratedData
+from layers.query import Period, period_mask
 from layers.datafiles import load_rows
 from layers.errors import LayerDataError
-from layers.projects import ProjectRow, load_projects, normalise_status
+from layers.projects import ProjectRow, load_projects, normalise_status, project_layer
 
 PROJECT_LAYERS = ("rail", "highways", "waterways", "ports", "airports", "hubs")
 
@@ -173,11 +174,14 @@ def test_bad_rows_are_refused_with_file_row_and_reason(tmp_path, monkeypatch, pa
            "mentions": [{"doc": "wdk_plan", "seed": "000_997ade5b59c3b5b6.txt", "quote": "万州区", "status_zh": "建设"}]}
     row.update(patch)
     (tmp_path / "rail.yaml").write_text(yaml.safe_dump([row], allow_unicode=True), encoding="utf-8")
-    import layers.datafiles as datafiles
+    import shutil
+    from dataclasses import replace
 
-    monkeypatch.setattr(datafiles, "_data_dir", tmp_path)
+    from layers.datafiles import DATA_DIR
+
+    shutil.copy(DATA_DIR / "documents.yaml", tmp_path / "documents.yaml")
     with pytest.raises(LayerDataError) as info:
-        load_projects("rail", "rail.yaml", ("high_speed",))
+        load_projects(CuratedData(tmp_path), replace(project_layer("rail"), kinds=("high_speed",)))
     assert "rail.yaml" in str(info.value) and "row 1" in str(info.value) and reason in str(info.value)
 
 
@@ -193,9 +197,13 @@ def test_year_mask_uses_open_ended_periods(catalog):
 
     f = gpd.GeoDataFrame({"period_start": pd.Series([2020, None, 2026, None], dtype=object),
                           "period_end": pd.Series([2025, 2023, None, None], dtype=object)}, geometry=[None] * 4)
-    assert year_mask(f, 2024).tolist() == [True, False, False, False]
-    assert year_mask(f, 2022).tolist() == [True, True, False, False]
-    assert year_mask(f, 2030).tolist() == [False, False, True, False]
+    fields = ("period_start", "period_end")
+    assert period_mask(f, fields, Period.year(2024)).tolist() == [True, False, False, False]
+    assert period_mask(f, fields, Period.year(2022)).tolist() == [True, True, False, False]
+    assert period_mask(f, fields, Period.year(2030)).tolist() == [False, False, True, False]
+    # An interval matches every period that overlaps it; open ends stay open.
+    assert period_mask(f, fields, Period(2024, 2027)).tolist() == [True, False, True, False]
+    assert period_mask(f, fields, Period(None, 2019)).tolist() == [False, True, False, False]
 
 
 @pytest.mark.parametrize(
@@ -220,9 +228,7 @@ def test_county_is_located_at_its_tianditu_point():
 
 def test_gazetteer_lists_every_named_place_with_datum_and_source(catalog):
     places = catalog.layers["places"].frame.set_index("id")
-    from layers.places import PROJECT_LAYERS as ALL_PROJECT_LAYERS
-
-    named = {(p["name_zh"], p["adcode"]) for layer in ALL_PROJECT_LAYERS for ps in catalog.layers[layer].frame["places"] for p in ps}
+    named = {(p["name_zh"], p["adcode"]) for layer in catalog.spec("places").depends_on for ps in catalog.layers[layer].frame["places"] for p in ps}
     assert {(n, a) for n, a in zip(places["name_zh"], places["adcode"])} == named
     wanzhou = places.loc["place:500101:万州"]
     assert (wanzhou["lon"], wanzhou["lat"]) == (108.425, 30.697)

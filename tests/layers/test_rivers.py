@@ -5,6 +5,8 @@ from shapely.geometry import LineString, Point
 from geo.errors import GeoError
 from geo.network import LineNetwork
 from layers import boundaries, rivers
+from layers.context import CuratedData
+from layers.datafiles import DATA_DIR
 
 # Urban centres of county seats the rivers run through (WGS84); WDBII is good to ~2 km.
 SEATS = {
@@ -20,8 +22,8 @@ TOLERANCE_M = 2_500
 
 
 @pytest.fixture(scope="module")
-def river_frame():
-    return rivers.build().set_index("id")
+def river_frame(catalog):
+    return catalog.layers["rivers"].frame.set_index("id")
 
 
 def _distance_m(geom, lon, lat):
@@ -39,7 +41,7 @@ def test_rivers_pass_the_county_seats_they_are_known_to_pass(river_frame, river_
 @pytest.mark.parametrize("river_id", [r for r in SEATS])
 def test_rivers_cross_the_counties_listed_in_the_data(river_frame, river_id):
     counties = boundaries.counties().set_index("adcode")
-    for adcode in rivers.passes(river_id):
+    for adcode in rivers.passes(CuratedData(DATA_DIR), river_id):
         assert river_frame.loc[river_id, "geometry"].intersects(counties.loc[adcode, "geometry"]), adcode
 
 

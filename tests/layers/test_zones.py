@@ -1,13 +1,15 @@
 import pytest
 
 from layers import zones
+from layers.context import CuratedData
+from layers.datafiles import DATA_DIR
 from layers.sources import squash
 from layers.spec import validate_frame
 
 
 @pytest.fixture(scope="module")
-def zone_frame():
-    return validate_frame(zones.build(), zones.SPEC).set_index("id")
+def zone_frame(catalog):
+    return validate_frame(catalog.layers["zones"].frame, zones.SPEC).set_index("id")
 
 
 # Members exactly as the texts list them (name_zh, part).
@@ -40,7 +42,7 @@ def test_members_match_the_text(zone_frame, zone_id):
     assert members == EXPECTED_MEMBERS[zone_id]
 
 
-@pytest.mark.parametrize("zone_id", sorted(zones_ids := [r.id for r in zones.zone_rows()]))
+@pytest.mark.parametrize("zone_id", sorted(zones_ids := [r.id for r in zones.zone_rows(CuratedData(DATA_DIR))]))
 def test_every_member_is_named_in_the_zone_citations(zone_frame, zone_id):
     """Each member's short name appears in the quoted member text or a citation of that zone."""
     row = zone_frame.loc[zone_id]
