@@ -28,8 +28,20 @@ def rfc7946_geometries(geoms: np.ndarray, decimals: int = COORDINATE_DECIMALS, s
         coords = np.round(coords, decimals)
         return coords[:, ::-1] if swap_xy else coords
 
-    # Rounding can make neighbouring vertices equal; drop the repeats it creates.
-    return shapely.remove_repeated_points(shapely.transform(oriented, fix))
+    # Rounding can make neighbouring vertices equal; drop the repeats it creates, except in a
+    # small ring that rounding collapses (GEOS refuses a ring of fewer than 4 points): that one
+    # keeps its repeated positions, which GeoJSON allows.
+    rounded = shapely.transform(oriented, fix)
+    try:
+        return shapely.remove_repeated_points(rounded)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(rounded), dtype=object)
+        for i, g in enumerate(rounded):
+            try:
+                out[i] = shapely.remove_repeated_points(g)
+            except shapely.errors.GEOSException:
+                out[i] = g
+        return out
 
 
 def jsonable(value: Any) -> Any:

@@ -236,7 +236,7 @@ class Catalog:
         for name, value in query.filters:
             mask &= property_mask(frame, name, value)
         if query.period is not None:
-            mask &= period_mask(frame, layer.spec.temporal_fields, query.period)
+            mask &= period_mask(frame, layer.spec.temporal_fields, query.period, layer.spec.temporal_fallback_start)
         if query.bbox is not None:
             from shapely.geometry import box
 

@@ -60,6 +60,7 @@ class Follows(BaseModel):
     rivers: list[str] = []
     rail: list[str] = []
     highways: list[str] = []
+    network: list[str] = []
     roads_named: list[str] = []
 
 
@@ -106,6 +107,7 @@ SPEC = LayerSpec(
         Field("follows_rivers", "array", "Rivers the element follows, as named"),
         Field("follows_rail", "array", "Ids of rail features it follows"),
         Field("follows_highways", "array", "Ids of highway features it follows"),
+        Field("follows_network", "array", "Ids of existing trunk lines (network layer) it follows"),
         Field("roads_named", "array", "Roads it follows that have no feature (existing roads)"),
         Field("places", "array", "Units it contains or links: {name_zh, adcode}"),
         Field("scope", "string", "Id of the area the element is clipped to"),
@@ -115,7 +117,7 @@ SPEC = LayerSpec(
     ),
     group="plans",
     id_prefix="layout",
-    depends_on=("zones", "economic_circle", "rivers", "rail", "highways"),
+    depends_on=("zones", "economic_circle", "rivers", "rail", "highways", "network"),
     data_sources=(boundaries.TIANDITU,),
     allow_null_geometry=True,
     presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True),
@@ -143,13 +145,13 @@ def _corridor(geoms: list, half_width_km: float, scope: base.BaseGeometry) -> ba
     return shapely.make_valid(band).intersection(shapely.make_valid(scope))
 
 
-def _follow_geometries(row: LayoutRow, rivers, rail, highways) -> tuple[list, list[str], list[str]]:
+def _follow_geometries(row: LayoutRow, rivers, rail, highways, network) -> tuple[list, list[str], list[str]]:
     geoms, used, missing = [], [], []
     for name in row.follows.rivers:
         match = rivers[(rivers["name_zh"] == name) | rivers["aliases"].map(lambda a, n=name: n in (a or []))]
         hit = next((g for g in match.geometry if g is not None), None)
         (geoms.append(hit), used.append(name)) if hit is not None else missing.append(name)
-    for frame, ids in ((rail, row.follows.rail), (highways, row.follows.highways)):
+    for frame, ids in ((rail, row.follows.rail), (highways, row.follows.highways), (network, row.follows.network)):
         for fid in ids:
             geom = frame.loc[fid, "geometry"] if fid in frame.index else None
             (geoms.append(geom), used.append(fid)) if geom is not None else missing.append(fid)
@@ -162,6 +164,7 @@ def layout_rows(ctx: BuildContext) -> list[LayoutRow]:
     docs = ctx.data.documents
     rail_ids = set(ctx.dep("rail")["id"])
     highway_ids = set(ctx.dep("highways")["id"])
+    network_ids = set(ctx.dep("network")["id"])
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         label = f"{n} ({row.id})"
@@ -173,6 +176,7 @@ def layout_rows(ctx: BuildContext) -> list[LayoutRow]:
             problems.append(f"unknown plan {row.plan}")
         problems += [f"unknown rail id {r}" for r in row.follows.rail if r not in rail_ids]
         problems += [f"unknown highway id {h}" for h in row.follows.highways if h not in highway_ids]
+        problems += [f"unknown network id {h}" for h in row.follows.network if h not in network_ids]
         problems += [f"unknown adcode {p.adcode}" for p in row.places if not gazetteer.known(p.adcode)]
         if problems:
             raise LayerDataError(SPEC.id, "; ".join(problems), file="layout.yaml", row=label)
@@ -186,11 +190,12 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     rivers = ctx.dep("rivers")
     rail = ctx.dep("rail").set_index("id", drop=False)
     highways = ctx.dep("highways").set_index("id", drop=False)
+    network = ctx.dep("network").set_index("id", drop=False)
     units = boundaries.units_by_adcode()
     records, geoms = [], []
     for row in rows:
         scope_id, scope = _scope_geometry(ctx, row.plan)
-        followed, used, missing = _follow_geometries(row, rivers, rail, highways)
+        followed, used, missing = _follow_geometries(row, rivers, rail, highways, network)
         in_region = [p for p in row.places if p.adcode in units.index]
         if in_region:  # an element reaches the places it links, even beyond the plan's own area
             scope = gpd.GeoSeries([scope, *(_unit_geometry(p.adcode) for p in in_region)], crs="EPSG:4326").union_all()
@@ -244,6 +249,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "follows_rivers": list(row.follows.rivers),
                 "follows_rail": list(row.follows.rail),
                 "follows_highways": list(row.follows.highways),
+                "follows_network": list(row.follows.network),
                 "roads_named": list(row.follows.roads_named),
                 "places": [{"name_zh": p.name_zh, "adcode": p.adcode} for p in row.places],
                 "scope": scope_id,

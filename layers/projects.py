@@ -35,30 +35,41 @@ from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, Presentatio
 from layers.status import STATUSES
 from shapely.geometry import MultiPoint
 
-#: Ordered rules: the first pattern found in the verb as written decides the status.
-#: Plans speak of intentions: "建成/建成投用" in a 2023 plan is a completion target, so it means
-#: the project is being built; only words saying the facility already exists and the plan leans
-#: on it (依托, 用好, 拥有 …) or that it has been finished (已建成) give operating/completed. Study
-#: and preparatory words win over construction words ("研究建设" is a study; "推进…前期工作" is
-#: preparatory); "规划建设" is planned.
+#: Ordered verb rules: the first pattern found in the verb as written decides what the passage
+#: says of the *works*. Plans speak of intentions: "建成/建成投用" in a 2023 plan is a completion
+#: target, so the works are being built; only "已…" says they are finished. Study and preparatory
+#: words win over construction words ("研究建设" is a study; "推进…前期工作" is preparatory);
+#: "规划建设" and "适时推动…实施" are plans. The last class, ``none``, is the verbs of an existing
+#: facility that is used, leaned on, optimised or promoted (依托, 用好, 发挥, 提升, 优化, 巩固,
+#: 支持…合作, 运营): they say nothing about works, so they never decide a works status.
+#: ``docs/status-verbs.md`` lists every verb phrase of the data with its class and count.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
-    (r"依托|用好|拥有|紧邻|发挥|首次运营|恢复|已投运|已开通", "operating"),
-    (r"已建成|已完成|已竣工", "completed"),
+    (r"已建成|已完成|已竣工|已投运|已开通|首次运营|恢复", "completed"),
+    (r"前期|工可|争取开工|力争开工|力争启动|争取启动|争取设立|争取纳入|申报|推进…开工", "preparatory"),
     (r"研究|论证|谋划", "study"),
-    (r"前期|争取开工|力争开工|力争启动|争取启动|争取设立|申报", "preparatory"),
-    (r"规划", "planned"),
-    (r"开工|建设|建成|竣工|投用|投运|通车|运营|续建|新建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|提速|推进|完成", "under_construction"),
+    (r"规划|适时", "planned"),
+    (r"开工|建设|建成|竣工|投用|投运|通车|续建|新建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|提速|推进|完成|整治|疏浚|共建", "under_construction"),
+    (r"依托|用好|拥有|紧邻|发挥|提升|优化|巩固|支持|合作|共享|利用|拓展|运营|用足|发展", "none"),
 )
+#: The class a verb gets when no rule matches: it is listed for review (low confidence).
+UNMATCHED = "none"
+
+
+def classify_verb(status_zh: str | None) -> tuple[str, str | None]:
+    """The class of a verb as written (a status of :data:`STATUSES` or ``none``) and the rule
+    pattern that decided it (None when no rule matched)."""
+    if not status_zh:
+        return UNMATCHED, None
+    for pattern, status in STATUS_RULES:
+        if re.search(pattern, status_zh):
+            return status, pattern
+    return UNMATCHED, None
 
 
 def normalise_status(status_zh: str | None) -> str:
-    """Map the verb as written to one of :data:`STATUSES` (``planned`` when nothing matches)."""
-    if not status_zh:
-        return "planned"
-    for pattern, status in STATUS_RULES:
-        if re.search(pattern, status_zh):
-            return status
-    return "planned"
+    """The works status a verb says, ``planned`` when it names no works (see :func:`classify_verb`)."""
+    status, _ = classify_verb(status_zh)
+    return "planned" if status == "none" else status
 
 
 class Place(BaseModel):
@@ -116,11 +127,21 @@ class ProjectRow(BaseModel):
 
 PROJECT_FIELDS: tuple[Field, ...] = COMMON_FIELDS + (
     Field("upgrade", "boolean", "True for upgrading an existing facility (扩能改造, 改扩建, 扩容)"),
-    Field("status", "string", "Normalised status from the newest document: " + ", ".join(STATUSES), required=True),
-    Field("status_zh", "string", "The verb as the newest document writes it"),
-    Field("status_as_of", "string", "Date of the document the status comes from"),
+    Field("status", "string", "Overall status on the map: operating for an existing facility, else the stage of the works "
+          "on the new one (" + ", ".join(STATUSES) + ")", required=True),
+    Field("facility_status", "string", "existing or new: did the facility itself (line, airport, port…) exist when the documents were written"),
+    Field("facility_evidence", "object", "What decided facility_status: {seed, doc, quote} and/or a flagged note"),
+    Field("opened_year", "integer", "Year the facility opened, where a document (or a flagged note) gives it"),
+    Field("works_status", "string", "Stage of the works the newest deciding document names (null: the documents name no works)"),
+    Field("status_zh", "string", "The verb as written in the passage that decided the works status"),
+    Field("status_as_of", "string", "Date of the document the works status comes from"),
+    Field("status_quote", "string", "The passage that decided the works status"),
+    Field("status_rule", "string", "Which rule decided status: the verb pattern, or why none applied"),
+    Field("status_confidence", "string", "high, or low when the rules could not decide (listed by python -m layers check)"),
     Field("period_start", "integer", "Start year, from the newest document stating one"),
     Field("period_end", "integer", "End year, from the newest document stating one"),
+    Field("named_since", "integer", "Year of the first dated document naming the project: where no period is documented, "
+          "the year filter treats the project as running from then on"),
     Field("length_km_documented", "number", "Length stated in the documents, km (newest stating one)"),
     Field("length_km", "number", "Measured geodesic length of the schematic line, km"),
     Field("length_difference_pct", "number", "(measured − documented) / documented × 100"),
@@ -200,6 +221,16 @@ PROJECT_LAYERS: tuple[ProjectLayer, ...] = (
         "Point", Presentation("枢纽与园区", "Hubs & parks", style="point", order=92, colour="#009988", legend=True, visible=False),
     ),
     ProjectLayer(
+        "energy", "energy", "energy.yaml",
+        ("power_line", "substation", "power_plant", "pumped_storage", "gas_field", "shale_gas", "gas_storage",
+         "pipeline", "oil_depot", "coal_storage", "hydrogen", "other"),
+        "能源设施与工程", "Energy facilities and projects",
+        "Power transmission (疆电入渝, the 川渝 UHV grid, named 1000/500 kV projects), power plants and pumped storage, "
+        "gas fields and shale-gas blocks, gas storage, pipelines, oil depots and coal storage bases. Lines are schematic "
+        "through the named places; single-place works are points.",
+        "LineString", Presentation("能源", "Energy", style="line", order=94, colour="#AA3377", legend=True, visible=False),
+    ),
+    ProjectLayer(
         "water_resources", "water", "water_resources.yaml", ("reservoir", "water_diversion", "irrigation", "flood_control"),
         "水利工程", "Water resources works",
         "Reservoirs, water diversion and allocation works, irrigation districts and flood-control works; capacity as "
@@ -209,9 +240,19 @@ PROJECT_LAYERS: tuple[ProjectLayer, ...] = (
 )
 
 
+#: The existing trunk network the plans lean on: the same row model, drawn as a quiet context layer.
+NETWORK_LAYER = ProjectLayer(
+    "network", "network", "network.yaml", ("high_speed_rail", "railway", "expressway"),
+    "既有干线铁路与高速公路", "Existing trunk railways and expressways",
+    "Operating railways and expressways the plans name as existing (依托, 发挥, 扩能改造 of them…), each cited where a "
+    "plan names it, drawn as a quiet base so planned works read against what exists; routes through sourced waypoints.",
+    "LineString", Presentation("既有干线", "Existing network", style="network", order=35, colour="#7a7a7a", legend=True),
+    group="context",
+)
+
 def project_layer(layer_id: str) -> ProjectLayer:
-    """The table row of a project layer."""
-    return next(p for p in PROJECT_LAYERS if p.layer_id == layer_id)
+    """The table row of a project layer (or of the existing network)."""
+    return next(p for p in (*PROJECT_LAYERS, NETWORK_LAYER) if p.layer_id == layer_id)
 
 
 def project_spec(row: ProjectLayer) -> LayerSpec:
@@ -228,6 +269,7 @@ def project_spec(row: ProjectLayer) -> LayerSpec:
         id_prefix=row.id_prefix,
         depends_on=("zones",),
         temporal_fields=("period_start", "period_end"),
+        temporal_fallback_start="named_since",
         data_sources=(PROJECT_SOURCE, boundaries.TIANDITU),
         extra_geometry_types=("Point",) if line else (),
         allow_null_geometry=True,
@@ -268,6 +310,53 @@ def load_projects(data: CuratedData, row_spec: ProjectLayer) -> list[ProjectRow]
     return rows
 
 
+def decide_status(row: ProjectRow, mentions: list[Mention], docs: dict[str, Document]) -> dict:
+    """Facility status, works status and the overall status of a row, with the deciding quote and rule.
+
+    - works: what the newest document says (undated documents count as oldest): the first of its
+      mentions whose verb names works, or no works (``None``) when its verbs only use, optimise or
+      lean on the facility: a newer document's silence about works is not overruled by an older plan;
+    - facility: as curated (with its evidence); else existing for an upgrade, new otherwise (low
+      confidence);
+    - overall: ``operating`` for an existing facility (its works, if any, are in ``works_status``);
+      for a new one the stage of its works, ``planned`` when no works are named.
+    """
+    deciding, works, rule = None, None, None
+    with_verb = [m for m in mentions if m.status_zh]  # newest first
+    newest = [m for m in with_verb if docs[m.doc].date == docs[with_verb[0].doc].date] if with_verb else []
+    for m in newest:
+        cls, pattern = classify_verb(m.status_zh)
+        if cls != "none":
+            deciding, works, rule = m, cls, pattern
+            break
+    confidence = "high"
+    facility = row.facility_status
+    if facility is None:
+        facility = "existing" if row.upgrade else "new"
+        confidence = "low"
+    if facility == "existing":
+        status = "operating"
+        why = "existing facility (facility_status)"
+    else:
+        status = works or "planned"
+        why = f"works verb /{rule}/" if rule else "new facility, no works verb: planned"
+        if works is None:
+            confidence = "low"
+    source = deciding or mentions[0]
+    return {
+        "status": status,
+        "facility_status": facility,
+        "facility_evidence": row.facility_evidence.model_dump(exclude_none=True) if row.facility_evidence else None,
+        "opened_year": row.opened_year,
+        "works_status": works,
+        "status_zh": deciding.status_zh if deciding else None,
+        "status_as_of": docs[source.doc].date,
+        "status_quote": deciding.quote if deciding else None,
+        "status_rule": why + (f"; works verb /{rule}/" if facility == "existing" and rule else ""),
+        "status_confidence": confidence,
+    }
+
+
 def _newest(mentions: list[Mention], attr: str):
     for m in mentions:
         value = getattr(m, attr)
@@ -306,7 +395,7 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
     for row in rows:
         mentions = sorted(row.mentions, key=_doc_sort_key(docs), reverse=True)
         geom, quality, located = _geometry(row, line)
-        status_zh, status_mention = _newest(mentions, "status_zh")
+        decision = decide_status(row, mentions, docs)
         period_start, _ = _newest(mentions, "period_start")
         period_end, _ = _newest(mentions, "period_end")
         length_doc, _ = _newest(mentions, "length_km")
@@ -333,11 +422,10 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
                 ],
                 "geometry_quality": quality,
                 "upgrade": row.upgrade,
-                "status": normalise_status(status_zh),
-                "status_zh": status_zh,
-                "status_as_of": docs[status_mention.doc].date if status_mention else docs[mentions[0].doc].date,
+                **decision,
                 "period_start": period_start,
                 "period_end": period_end,
+                "named_since": min((int(docs[m.doc].date[:4]) for m in mentions if docs[m.doc].date), default=None),
                 "length_km_documented": float(length_doc) if length_doc is not None else None,
                 "length_km": None,
                 "length_difference_pct": None,
@@ -359,7 +447,7 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
                         "seed": m.seed,
                         "quote": m.quote,
                         "status_zh": m.status_zh,
-                        "status": normalise_status(m.status_zh) if m.status_zh else None,
+                        "status": classify_verb(m.status_zh)[0] if m.status_zh else None,
                         "period_start": m.period_start,
                         "period_end": m.period_end,
                         "length_km": m.length_km,

@@ -21,7 +21,9 @@ class Period:
     """A closed interval of years; ``None`` leaves an end open. A year Y is ``Period(Y, Y)``.
 
     A feature matches when its own period (its spec's ``temporal_fields``, open where a bound is
-    not documented) overlaps this one; a feature with no documented period at all never matches.
+    not documented) overlaps this one. A feature with no documented period at all is taken to run
+    from its spec's ``temporal_fallback_start`` (for projects: the year of the first document
+    that names it) with an open end; without one it never matches.
     """
 
     start: int | None
@@ -138,14 +140,18 @@ def _year(v) -> int | None:
     return None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else int(v)
 
 
-def period_mask(frame: gpd.GeoDataFrame, fields: tuple[str, str] | None, period: Period) -> pd.Series:
-    """Rows whose documented period overlaps ``period`` (see :class:`Period`)."""
+def period_mask(frame: gpd.GeoDataFrame, fields: tuple[str, str] | None, period: Period,
+                fallback_start: str | None = None) -> pd.Series:
+    """Rows whose period overlaps ``period`` (see :class:`Period` for the rule)."""
     if fields is None:
         raise QueryError("this layer has no period to filter by year or datetime")
     starts = [_year(v) for v in frame[fields[0]]]
     ends = [_year(v) for v in frame[fields[1]]]
+    fallbacks = [_year(v) for v in frame[fallback_start]] if fallback_start else [None] * len(frame)
     out = []
-    for s, e in zip(starts, ends):
+    for s, e, f in zip(starts, ends, fallbacks):
+        if s is None and e is None:
+            s = f
         if s is None and e is None:
             out.append(False)
             continue

@@ -32,6 +32,7 @@ REGISTRY: tuple[LayerDef, ...] = (
     LayerDef(economic_circle.SPEC, economic_circle.build),
     LayerDef(zones.SPEC, zones.build),
     LayerDef(rivers.SPEC, rivers.build),
+    LayerDef(projects.project_spec(projects.NETWORK_LAYER), projects.project_builder(projects.NETWORK_LAYER)),
     *(LayerDef(projects.project_spec(p), projects.project_builder(p)) for p in projects.PROJECT_LAYERS),
     LayerDef(places.SPEC, places.build),
     LayerDef(layout.SPEC, layout.build),

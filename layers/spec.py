@@ -124,6 +124,9 @@ class LayerSpec:
     depends_on: tuple[str, ...] = ()
     #: (start, end) integer-year fields giving a feature's period, for the one time filter.
     temporal_fields: tuple[str, str] | None = None
+    #: Field giving the start of a feature whose period is not documented at all (e.g. the year of
+    #: the first document naming it); its period is then open-ended from that year.
+    temporal_fallback_start: str | None = None
     #: Fields whose text (and pinyin) ``q=`` and /api/search match.
     searchable_fields: tuple[str, ...] = ("name_zh", "name_en", "aliases")
     #: How the overview map shows the layer; None: not drawn on the overview map.
@@ -140,7 +143,8 @@ class LayerSpec:
         if self.group not in GROUPS:
             raise ValueError(f"layer {self.id}: unknown group {self.group!r}; known: {list(GROUPS)}")
         names = set(self.field_names)
-        for name in (*(self.temporal_fields or ()), *self.searchable_fields, *self.summary_fields):
+        extra = (self.temporal_fallback_start,) if self.temporal_fallback_start else ()
+        for name in (*(self.temporal_fields or ()), *extra, *self.searchable_fields, *self.summary_fields):
             if name not in names:
                 raise ValueError(f"layer {self.id}: {name!r} is not one of its fields")
         if self.temporal_fields is not None and len(self.temporal_fields) != 2:
@@ -170,6 +174,7 @@ class LayerSpec:
             "id_prefix": self.id_prefix,
             "depends_on": list(self.depends_on),
             "temporal_fields": list(self.temporal_fields) if self.temporal_fields else None,
+            "temporal_fallback_start": self.temporal_fallback_start,
             "searchable_fields": list(self.searchable_fields),
             "presentation": self.presentation.as_dict() if self.presentation else None,
             "geometry_type": self.geometry_type,

@@ -133,10 +133,13 @@
       p.geometry_quality === "approximate" ? "位置近似：所在区县的天地图点 Approximate: the Tianditu point of its county" : null;
     return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [
       el("h3", { text: p.name_zh }),
-      el("p", { class: "atlas-en", text: p.name_en + " · " + MODES[mode].label + " · " + p.kind + (p.upgrade ? " (upgrade)" : "") }),
+      el("p", { class: "atlas-en", text: p.name_en + " · " + ((MODES[mode] || AtlasMap.layerInfo[mode] || {}).label || mode) + " · " + p.kind + (p.upgrade ? " (upgrade)" : "") }),
       quality ? el("p", { class: "atlas-warn", text: quality }) : null,
       el("table", { class: "atlas-props" }, [
-        row("状态 Status", document.createTextNode((STATUS_LABEL[p.status] || p.status) + (p.status_zh ? "（" + p.status_zh + "）" : "") + (p.status_as_of ? " as of " + p.status_as_of : ""))),
+        row("状态 Status", document.createTextNode((STATUS_LABEL[p.status] || p.status) + (p.status_as_of ? " as of " + p.status_as_of : ""))),
+        p.facility_status ? row("设施 Facility", document.createTextNode(p.facility_status === "existing" ? "既有 existing" + (p.opened_year ? " (" + p.opened_year + ")" : "") : "新建 new")) : null,
+        p.works_status ? row("工程 Works", document.createTextNode((STATUS_LABEL[p.works_status] || p.works_status) + (p.status_zh ? "（" + p.status_zh + "）" : ""))) : null,
+        p.status_quote ? row("依据 Deciding quote", el("q", { text: p.status_quote })) : null,
         period ? row("年限 Period", document.createTextNode(period)) : null,
         length ? row("长度 Length", document.createTextNode(length)) : null,
         p.investment_yi_yuan_documented ? row("投资 Investment", document.createTextNode(fmt(p.investment_yi_yuan_documented, 2) + " 亿元")) : null,
@@ -229,6 +232,7 @@
       var status = document.getElementById("atlas-status");
       var self = this;
       this.styles = {};
+      this.layerInfo = {};
       (config.statuses || []).forEach(function (st) {
         STATUS_LABEL[st.key] = st.label_zh + " " + st.label_en;
         if (st.early) { EARLY[st.key] = true; }
@@ -236,6 +240,7 @@
       // Layers in draw order (bottom first), as the specs' presentation says.
       var order = (config.layers || []).filter(function (l) { return groups[l.id]; }).map(function (l) {
         self.styles[l.id] = l.style;
+        self.layerInfo[l.id] = { colour: l.colour, label: l.label_zh + " " + l.label_en };
         if (l.zoomed) { ZOOMED[l.id] = true; }
         if (l.refetch) { BASE.push(l.id); }
         if (l.group === "projects") { MODES[l.id] = { colour: l.colour, label: l.label_zh + " " + l.label_en, point: l.style === "point" }; }
@@ -322,6 +327,16 @@
         }).addTo(group);
       } else if (style === "layout") {
         this.layout = fc.features;
+      } else if (style === "network") {  // the existing trunk network: a quiet base under the works
+        var info = this.layerInfo[id];
+        L.geoJSON({ type: "FeatureCollection", features: fc.features.filter(function (f) { return f.geometry; }) }, {
+          style: { color: info.colour, weight: 1.8, opacity: 0.55 },
+          onEachFeature: function (f, layer) {
+            layer.bindTooltip(f.properties.name_zh + "（既有 existing）", { sticky: true, className: "atlas-tip" });
+            layer.bindPopup(function () { return projectPopup(f.properties, id); }, { maxWidth: 440, maxHeight: 420 });
+          }
+        }).addTo(group);
+        document.body.setAttribute("data-" + id + "-drawn", String(fc.features.filter(function (f) { return f.geometry; }).length));
       } else if (MODES[id]) {  // style "line" or "point"
         this.drawProjects(id, fc);
       } else if (style === "zone") {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from layers.registry import REGISTRY
 from tests.browser.servers import uvicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,8 @@ def test_map_draws_zones_and_opens_a_popup(page, server):
     drawn = int(page.get_attribute("body", "data-zones-drawn"))
     assert drawn >= 12
     assert page.locator("path.leaflet-interactive").count() > 200  # counties + zones as SVG paths
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 12
+    assert page.locator(".leaflet-control-layers-overlays label").count() == sum(
+        1 for d in REGISTRY if d.spec.presentation and d.spec.presentation.in_control)
     assert "合作区" in page.inner_text("#atlas-legend")
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
 
@@ -187,26 +189,59 @@ def test_locate_by_adcode(page, server):
     assert "six digits" in page.inner_text("#atlas-status")
 
 
+def _settled(page):
+    """Wait until the map's filtered layers have come back from the server."""
+    page.wait_for_selector("body[data-filter-pending='']")
+
+
 def test_year_and_status_filters(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
     all_rail = int(page.get_attribute("body", "data-rail-drawn"))
     page.locator("#atlas-year").fill("2030")
     page.wait_for_selector("body[data-filter-year='2030']")
+    _settled(page)
     in_2030 = int(page.get_attribute("body", "data-rail-drawn"))
     assert 0 < in_2030 < all_rail
     page.select_option("#atlas-status-filter", "study")
+    _settled(page)
     study = int(page.get_attribute("body", "data-rail-drawn"))
-    assert study < in_2030
+    assert 0 < study < in_2030
     page.check("#atlas-cross-filter")
-    assert int(page.get_attribute("body", "data-rail-drawn")) <= study
+    _settled(page)
+    assert int(page.get_attribute("body", "data-rail-drawn")) < study
     page.wait_for_timeout(200)
     page.screenshot(path=str(ARTIFACTS / "filtered-2030.png"))
     page.uncheck("#atlas-cross-filter")
     page.select_option("#atlas-status-filter", "")
     page.locator("#atlas-year").fill("2019")
     page.wait_for_selector("body[data-filter-year='']")
+    _settled(page)
     assert int(page.get_attribute("body", "data-rail-drawn")) == all_rail
+
+
+@pytest.mark.parametrize("year", [2021, 2025, 2030, 2035])
+def test_map_api_and_ogc_agree_on_a_year(page, server, year):
+    """One time filter: the map draws what /api selects, and /api and /ogc match the same features."""
+    import json
+    import urllib.request
+
+    def get(path):
+        with urllib.request.urlopen(server + path) as r:
+            return json.loads(r.read())
+
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    page.locator("#atlas-year").fill(str(year))
+    page.wait_for_selector(f"body[data-filter-year='{year}']")
+    _settled(page)
+    for layer in ("rail", "highways", "ports"):
+        api = get(f"/api/layers/{layer}?year={year}")
+        ogc = get(f"/ogc/collections/{layer}/items?datetime={year}&limit=1000")
+        assert api["numberMatched"] == ogc["numberMatched"] > 0
+        assert {f["id"] for f in api["features"]} == {f["id"] for f in ogc["features"]}
+        located = sum(1 for f in api["features"] if f["geometry"])
+        assert int(page.get_attribute("body", f"data-{layer}-drawn")) == located
 
 
 def test_zone_focus_page_and_its_offline_export(page, server, tmp_path):

@@ -30,3 +30,16 @@ def test_reprojects_to_lon_lat():
 
 def test_dumps_keeps_chinese_readable():
     assert "万州".encode() in dumps({"name": "万州"})
+
+
+def test_a_ring_that_rounding_collapses_is_kept_not_an_error():
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from geo.geojson import feature_collection
+
+    tiny = Polygon([(106.0, 29.0), (106.0004, 29.0), (106.0004, 29.0004), (106.0, 29.0004)])
+    frame = gpd.GeoDataFrame({"id": ["t:1"]}, geometry=[tiny], crs="EPSG:4326")
+    fc = feature_collection(frame, decimals=3)
+    ring = fc["features"][0]["geometry"]["coordinates"][0]
+    assert len(ring) >= 4 and ring[0] == ring[-1]
