@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import catalog_openapi
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages, search
 from api.caching import RawResponseCache, ResponseCache
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
     register_error_handlers(app)
+    app.openapi = catalog_openapi(app)  # layer, zone and feature ids of the loaded catalog in /openapi.json
     app.include_router(layers.router)
     app.include_router(features.router)
     app.include_router(search.router)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 
 from api.errors import BadParameter
 from geo.bbox import BBox, parse_bbox
@@ -72,9 +73,11 @@ def get_filters(
     zone: Annotated[str | None, Query(max_length=200, description="Zone id touched, e.g. zone:wandakai")] = None,
     province: Annotated[str | None, Query(max_length=40, description="sichuan or chongqing")] = None,
     cross_border: Annotated[str | None, Query(max_length=10, description="true or false")] = None,
+    facility_status: Annotated[str | None, Query(max_length=20, description="existing (the network as it is) or new (works on new facilities)")] = None,
 ) -> tuple[tuple[str, str], ...]:
     """Property filters given in the request (each checked against the layer's fields)."""
-    given = {"kind": kind, "status": status, "zone": zone, "province": province, "cross_border": cross_border}
+    given = {"kind": kind, "status": status, "zone": zone, "province": province, "cross_border": cross_border,
+             "facility_status": facility_status}
     return tuple(sorted((k, v) for k, v in given.items() if v is not None))
 
 
@@ -88,3 +91,52 @@ def get_feature_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep
 
 
 FeatureQueryDep = Annotated[FeatureQuery, Depends(get_feature_query)]
+
+
+def _path_parameters(schema: dict, name: str):
+    """Every path parameter called ``name`` in an OpenAPI document."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name") == name:
+                    yield parameter
+
+
+def document_catalog(schema: dict, catalog: Catalog) -> dict:
+    """Name the catalog's real ids in the OpenAPI document (documentation only: validation is unchanged).
+
+    ``layer_id`` and ``zone_id`` become enums of the built layers and zones, so clients and
+    generated requests (schemathesis) reach real data; ``feature_id`` gets one example per
+    layer (the full list is every layer's items). An id outside them still gets its 404.
+    """
+    layer_ids = list(catalog.layers)
+    zone_ids = list(catalog.layers["zones"].frame["id"]) if "zones" in catalog.layers else []
+    feature_examples = [str(layer.frame["id"].iloc[0]) for layer in catalog.layers.values() if len(layer.frame)]
+    for parameter in _path_parameters(schema, "layer_id"):
+        parameter["schema"]["enum"] = layer_ids
+    for parameter in _path_parameters(schema, "zone_id"):
+        if zone_ids:
+            parameter["schema"]["enum"] = zone_ids
+            parameter["description"] = "Zone id, e.g. zone:wandakai (the prefix may be left out)"
+    for parameter in _path_parameters(schema, "feature_id"):
+        if feature_examples:
+            parameter["schema"]["examples"] = feature_examples
+            parameter["description"] = "Feature id: the layer id prefix, a colon and the feature's key, e.g. " + feature_examples[0]
+    return schema
+
+
+def catalog_openapi(app: FastAPI) -> Callable[[], dict]:
+    """``app.openapi`` whose document names the ids of the catalog loaded at start-up
+    (:func:`document_catalog`); built once, when the catalog is there."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        catalog = getattr(app.state, "catalog", None)
+        documented = getattr(app.state, "openapi_documents_catalog", False)
+        if catalog is not None and not documented:
+            app.openapi_schema = None  # a document made before start-up lacks the ids
+            document_catalog(generate(), catalog)
+            app.state.openapi_documents_catalog = True
+        return generate()
+
+    return openapi

@@ -2,9 +2,11 @@
 
 Folium builds the page: the map, one empty feature group per layer, the layer control, scale
 bar and an optional online basemap. ``static/atlas.js`` then fetches every layer from the API
-(no geometry is inlined: the HTML stays small) and fills the groups, styles them, binds popups
-and builds the legend. Nothing is loaded from a CDN: Folium's default CDN assets are replaced
-by files in ``static/vendor``.
+(no geometry is inlined: the HTML stays small) and fills the groups, styles them, binds popups,
+builds the legend panels, places the name labels (from the layers in ``LABEL_LAYERS``), keeps
+the view in the URL and exports it as PNG or print with a source line naming the datasets the
+config lists per layer. Nothing is loaded from a CDN: Folium's default CDN assets are replaced
+by files in ``static/vendor``, and the export draws the map's own SVG on a canvas.
 """
 
 from __future__ import annotations
@@ -19,13 +21,30 @@ from layers.status import status_config
 LEAFLET = "/static/vendor/leaflet-1.9.4"
 
 
+#: Layers the map reads its place names from, best first: the gazetteer (with ``label_rank``),
+#: else the label points of the administrative units.
+LABEL_LAYERS = ("places", "cities", "counties")
+
+
+def _sources(spec: LayerSpec) -> list[dict]:
+    """A layer's datasets, for the source line of exported and printed maps."""
+    return [{"name": d.name, "licence": d.licence} for d in spec.data_sources]
+
+
 def map_layers(specs: list[LayerSpec], available: list[str]) -> list[dict]:
     """The map's layers, from the specs: every built layer with a presentation, in draw order."""
     drawn = [s for s in specs if s.presentation is not None and s.id in available]
     return [
-        {"id": s.id, "group": s.group, "title_zh": s.title_zh, "title_en": s.title_en, **s.presentation.as_dict()}
+        {"id": s.id, "group": s.group, "title_zh": s.title_zh, "title_en": s.title_en, **s.presentation.as_dict(),
+         "sources": _sources(s)}
         for s in sorted(drawn, key=lambda s: s.presentation.order)
     ]
+
+
+def label_layers(specs: list[LayerSpec], available: list[str]) -> dict[str, list[dict]]:
+    """The layers place names come from (those built), with their datasets."""
+    by_id = {s.id: s for s in specs}
+    return {lid: _sources(by_id[lid]) for lid in LABEL_LAYERS if lid in available and lid in by_id}
 
 
 def render_map(settings: Settings, specs: list[LayerSpec], available_layers: list[str], static_version: str = "1") -> str:
@@ -102,6 +121,7 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
         "groups": {layer_id: g.get_name() for layer_id, g in groups.items()},
         "layers": layers,
         "statuses": status_config(),
+        "labels": label_layers(specs, available_layers),
         "api": "/api",
         "zoom": settings.default_map_zoom,
     }

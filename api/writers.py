@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 
 from geo.geojson import dumps, feature_collection, jsonable
 
@@ -73,6 +74,37 @@ def _typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return flat
 
 
+#: The geometry family of each simple type, and the multi type a family is promoted to.
+_FAMILY = {"Point": "Point", "MultiPoint": "Point", "LineString": "LineString", "MultiLineString": "LineString",
+           "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+_MULTI = {"Point": MultiPoint, "LineString": MultiLineString, "Polygon": MultiPolygon}
+
+
+def declared_geometry(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
+    """The geometry type a GIS file should declare for ``frame``, and the frame to write under it.
+
+    One family (points, lines or polygons) is declared as such, so QGIS shows "MultiPolygon"
+    rather than "Unknown": as its single type when every geometry is single, else as the multi
+    type, with the single geometries promoted to one-part multis. Lines and points together (a
+    project layer draws a line project with one named place as a point), or no geometry at all,
+    are declared "Unknown" (GDAL's generic geometry type); rows without geometry stay empty.
+    """
+    types = set(frame.geom_type.dropna())
+    families = {_FAMILY.get(t) for t in types}
+    if len(families) != 1 or None in families:
+        return frame, "Unknown"
+    family = families.pop()
+    if types == {family}:
+        return frame, family
+    out = frame.copy()
+    geometry = out.geometry.name
+    out[geometry] = gpd.GeoSeries(
+        [_MULTI[family]([g]) if g is not None and g.geom_type == family else g for g in out.geometry],
+        index=out.index, crs=out.crs,
+    )
+    return out, f"Multi{family}"
+
+
 def _write_with_gdal(frame: gpd.GeoDataFrame, layer_name: str, driver: str, suffix: str, **options) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{layer_name}.{suffix}"
@@ -81,15 +113,19 @@ def _write_with_gdal(frame: gpd.GeoDataFrame, layer_name: str, driver: str, suff
 
 
 def write_gpkg(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
-    """GeoPackage with one table named after the layer, EPSG:4326 (mixed geometry allowed)."""
-    return _write_with_gdal(frame, layer_name, "GPKG", "gpkg", geometry_type="Unknown")
+    """GeoPackage with one table named after the layer, EPSG:4326, its geometry type declared
+    (:func:`declared_geometry`)."""
+    frame, geometry_type = declared_geometry(frame)
+    return _write_with_gdal(frame, layer_name, "GPKG", "gpkg", geometry_type=geometry_type, promote_to_multi=False)
 
 
 def write_fgb(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
-    """FlatGeobuf, EPSG:4326, with a spatial index unless some features have no geometry
-    (FlatGeobuf's index cannot hold them)."""
+    """FlatGeobuf, EPSG:4326, its geometry type declared (:func:`declared_geometry`), with a
+    spatial index unless some features have no geometry (FlatGeobuf's index cannot hold them)."""
     index = "YES" if frame.geometry.notna().all() else "NO"
-    return _write_with_gdal(frame, layer_name, "FlatGeobuf", "fgb", geometry_type="Unknown", layer_options={"SPATIAL_INDEX": index})
+    frame, geometry_type = declared_geometry(frame)
+    return _write_with_gdal(frame, layer_name, "FlatGeobuf", "fgb", geometry_type=geometry_type, promote_to_multi=False,
+                            layer_options={"SPATIAL_INDEX": index})
 
 
 def write_kml(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
@@ -139,8 +175,10 @@ def write_shapefile_zip(frame: gpd.GeoDataFrame, layer_name: str) -> bytes:
                 part.drop(columns=part.geometry.name).pipe(gpd.GeoDataFrame).to_file(
                     Path(tmp) / f"{stem}.dbf", driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8"
                 )
-            else:
-                part.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+            else:  # one shape type per file: points with multipoints are a multipoint shapefile
+                part, geometry_type = declared_geometry(part)
+                part.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8",
+                             geometry_type=geometry_type, promote_to_multi=False)
         table = io.StringIO()
         csv.writer(table, lineterminator="\n").writerows([["field", "shapefile_field"], *names.items()])
         zf.writestr("fields.csv", table.getvalue())

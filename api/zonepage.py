@@ -129,7 +129,8 @@ def render_zone(report: ZoneReport, labels: dict[str, str], share_url: str, map_
     by_province = [({"sichuan": "四川 Sichuan", "chongqing": "重庆 Chongqing"}.get(k, k), v) for k, v in (z["area_km2_by_province"] or {}).items()]
     projects = [
         {"mode": labels.get(layer_id, layer_id), "name_zh": r["name_zh"], "name_en": r["name_en"], "status": r["status"],
-         "status_zh": r["status_zh"], "as_of": r["status_as_of"] or ""}
+         "status_zh": r["status_zh"], "as_of": r["status_as_of"] or "", "facility": r["facility_status"] or "",
+         "works": (r["works_status"] or "").replace("_", " "), "quote": r["status_quote"]}
         for layer_id, r in report.projects
     ]
     context = {

@@ -44,3 +44,39 @@ def length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic distance in metres between two WGS84 points."""
     return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def disc_with_area(centre_lon: float, centre_lat: float, within, target_km2: float, tolerance: float = 0.005):
+    """The disc around a point whose part inside ``within`` (a lon/lat polygon) has ``target_km2``.
+
+    Radius found by bisection in the Albers equal-area projection for China; returns the clipped
+    disc (lon/lat). Used to draw an indicative outline of a documented area around named towns.
+
+    Raises
+    ------
+    GeoError
+        If ``within`` is smaller than ``target_km2``.
+    """
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.crs import ALBERS_CHINA
+    from geo.errors import GeoError
+
+    area_of = gpd.GeoSeries([within], crs="EPSG:4326").to_crs(ALBERS_CHINA)
+    region = area_of.iloc[0]
+    if region.area / 1e6 < target_km2:
+        raise GeoError(f"the area to clip to ({region.area / 1e6:.0f} km²) is smaller than {target_km2} km²")
+    centre = gpd.GeoSeries([Point(centre_lon, centre_lat)], crs="EPSG:4326").to_crs(ALBERS_CHINA).iloc[0]
+    lo, hi = 0.0, 1000.0
+    while centre.buffer(hi * 1000).intersection(region).area / 1e6 < target_km2:
+        hi *= 2
+    disc = None
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        disc = centre.buffer(mid * 1000, quad_segs=32).intersection(region)
+        got = disc.area / 1e6
+        if abs(got - target_km2) <= tolerance * target_km2:
+            break
+        lo, hi = (mid, hi) if got < target_km2 else (lo, mid)
+    return gpd.GeoSeries([disc], crs=ALBERS_CHINA).to_crs("EPSG:4326").iloc[0]

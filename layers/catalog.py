@@ -44,9 +44,12 @@ class Layer:
     search_text: pd.Series = field(repr=False)
 
     @property
-    def bbox(self) -> list[float]:
-        """[west, south, east, north] of all features."""
-        return [round(float(v), 6) for v in self.frame.total_bounds]
+    def bbox(self) -> list[float] | None:
+        """[west, south, east, north] of all located features (None when none is located)."""
+        located = self.frame.geometry.dropna()
+        if located.empty:
+            return None
+        return [round(float(v), 6) for v in located.total_bounds]
 
 
 def _has_cjk(text: str) -> bool:
@@ -67,6 +70,21 @@ def search_text(frame: gpd.GeoDataFrame, fields: Iterable[str]) -> pd.Series:
                 words += [pinyin(w), pinyin(w).replace("'", ""), pinyin_initials(w)]
         texts.append("\n".join(words).lower())
     return pd.Series(texts, index=frame.index)
+
+
+def clip_lines(geoms: gpd.GeoSeries, frame: tuple[float, float, float, float]) -> gpd.GeoSeries:
+    """Lines cut to ``frame`` (other geometries unchanged; a line wholly outside becomes null)."""
+    from shapely.geometry import box
+
+    window = box(*frame)
+
+    def clip(g):
+        if g is None or not g.geom_type.endswith("LineString") or window.contains(g):
+            return g
+        part = g.intersection(window)
+        return None if part.is_empty else part
+
+    return gpd.GeoSeries([clip(g) for g in geoms], index=geoms.index, crs=geoms.crs)
 
 
 def _version(frame: gpd.GeoDataFrame) -> str:
@@ -205,21 +223,27 @@ class Catalog:
         layer = self.layers[layer_id]
         return layer, layer.frame.iloc[[pos]]
 
-    def frame_at_zoom(self, layer_id: str, zoom: int | None) -> gpd.GeoDataFrame:
-        """The layer for display at ``zoom`` (computed once per level), or the full frame.
+    def map_frame(self, layer_id: str, zoom: int | None = None) -> gpd.GeoDataFrame:
+        """The layer as the map shows it (computed once per zoom level).
 
-        A zoom-level frame has the spec's display properties for that zoom and geometry
-        simplified to about two pixels; polygon layers that tile (regions) are simplified as a
-        coverage so neighbours keep sharing edges (see :mod:`geo.simplify`). ``None`` gives the
-        full frame.
+        Lines are clipped to the spec's ``display_frame`` (a line to 上海 ends at the frame; its
+        ``exits`` say where and toward what). With a ``zoom``, only the spec's display properties
+        for that zoom are kept and geometry is simplified to about two pixels; polygon layers that
+        tile (regions) are simplified as a coverage so neighbours keep sharing edges (see
+        :mod:`geo.simplify`).
         """
         layer = self.get(layer_id)
-        if zoom is None:
-            return layer.frame
         key = (layer_id, zoom)
         if key not in self._zoom_frames:
-            display = layer.frame[layer.spec.display_fields(zoom) + [layer.frame.geometry.name]]
-            self._zoom_frames[key] = display if zoom >= FULL_DETAIL_ZOOM else simplify_for_zoom(display, zoom)
+            frame = layer.frame
+            if layer.spec.display_frame is not None:
+                frame = frame.copy()
+                frame.geometry = clip_lines(frame.geometry, layer.spec.display_frame)
+            if zoom is not None:
+                frame = frame[layer.spec.display_fields(zoom) + [frame.geometry.name]]
+                if zoom < FULL_DETAIL_ZOOM:
+                    frame = simplify_for_zoom(frame, zoom)
+            self._zoom_frames[key] = frame
         return self._zoom_frames[key]
 
     def mask(self, layer_id: str, query: FeatureQuery) -> pd.Series:
@@ -247,10 +271,11 @@ class Catalog:
                 mask &= layer.search_text.str.contains(word, regex=False)
         return mask
 
-    def select(self, layer_id: str, query: FeatureQuery, zoom: int | None = None) -> Page:
-        """The page of features ``query`` selects, from the frame for ``zoom`` (full when None)."""
+    def select(self, layer_id: str, query: FeatureQuery, for_map: bool = False, zoom: int | None = None) -> Page:
+        """The page of features ``query`` selects: full features, or as the map shows them
+        (``for_map``, at ``zoom``: see :meth:`map_frame`). Selection always uses full geometry."""
         mask = self.mask(layer_id, query)
-        frame = self.frame_at_zoom(layer_id, zoom)
+        frame = self.map_frame(layer_id, zoom) if for_map else self.get(layer_id).frame
         matched = frame[mask.to_numpy()]
         end = None if query.limit is None else query.offset + query.limit
         return Page(query, int(len(matched)), matched.iloc[query.offset:end])

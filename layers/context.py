@@ -37,6 +37,8 @@ class CuratedData:
         self.data_dir = Path(data_dir)
         self._rows: dict[tuple[str, type], list] = {}
         self._documents: dict[str, Document] | None = None
+        self._gazetteer = None
+        self._routes = None
 
     def path(self, name: str) -> Path:
         """Path of a data file in this directory."""
@@ -57,6 +59,25 @@ class CuratedData:
 
             self._documents = {d.key: d for d in self.rows("documents.yaml", Document, layer="documents")}
         return self._documents
+
+    @property
+    def gazetteer(self):
+        """The gazetteer of this directory (``gazetteer.csv`` + ``sites.yaml``), built once."""
+        if self._gazetteer is None:
+            from layers.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.from_data(self)
+        return self._gazetteer
+
+    @property
+    def routes(self) -> dict:
+        """Line routes and channel-work rivers by row id (``waypoints.yaml``)."""
+        if self._routes is None:
+            from layers.placement import RouteRow
+
+            rows = self.rows("waypoints.yaml", RouteRow, layer="routes") if self.path("waypoints.yaml").exists() else []
+            self._routes = {r.id: r for r in rows}
+        return self._routes
 
     def citation_dicts(self, citations) -> list[dict]:
         """Citations as JSON-ready dicts, with the cited document's title and date added."""

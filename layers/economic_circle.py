@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 import geopandas as gpd
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from geo.measure import area_km2
@@ -45,12 +46,14 @@ SPEC = LayerSpec(
     title_en="Chengdu–Chongqing Economic Circle planning scope",
     description=(
         "The planning scope of the Outline dissolved from county boundaries: one feature for the "
-        "units wholly inside, one for 开州区 and 云阳县, of which only an unspecified part belongs."
+        "units wholly inside, one for 开州区 and 云阳县, of which only an unspecified part belongs (drawn as an "
+        "indicative extent, not measured as part of the circle)."
     ),
     geometry_type="Polygon",
     fields=COMMON_FIELDS
     + (
-        Field("area_km2", "number", "Measured area of this feature, km² (Albers equal-area)"),
+        Field("area_km2", "number", "Measured area of the whole units, km² (Albers equal-area); null for the partial units, of which only an unstated part belongs"),
+        Field("area_km2_drawn", "number", "Area of the drawn geometry, km² (for the partial feature: all of 开州 and 云阳, drawn as an indicative extent)"),
         Field("area_km2_documented", "number", "Documented area of the whole scope, km² (18.5万)"),
         Field("member_count", "integer", "Number of county-level units in this feature"),
         Field("members", "array", "County-level units: list of {adcode, name_zh, part}"),
@@ -125,8 +128,9 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "aliases": ["成渝地区双城经济圈", "双城经济圈", "成渝经济圈"],
                 "kind": part,
                 "sources": [src[k].model_dump() for k in keys],
-                "geometry_quality": "administrative",
+                "geometry_quality": "administrative" if part == "full" else "indicative",
                 "area_km2": None,
+                "area_km2_drawn": None,
                 "area_km2_documented": DOCUMENTED_AREA_KM2,
                 "member_count": int(len(members)),
                 "members": [
@@ -137,8 +141,11 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
             }
         )
     frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
-    frame["area_km2"] = area_km2(frame).round(1).astype(float)
-    full, partial = frame["area_km2"].tolist()
+    drawn = area_km2(frame).round(1).astype(float).tolist()
+    frame["area_km2_drawn"] = drawn
+    # The partial units are drawn whole (hatched as indicative) but never measured as the circle.
+    frame["area_km2"] = pd.Series([drawn[0], None], index=frame.index, dtype=object)
+    full, partial = drawn
     note = (
         f"Measured: whole units {full:,.0f} km²; with all of 开州区 and 云阳县 {full + partial:,.0f} km²; "
         f"documented 185,000 km² (18.5万平方公里), which includes only part of 开州 and 云阳."

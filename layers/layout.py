@@ -21,12 +21,13 @@ How an element gets its geometry (``derivation`` says which rule applied):
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import geopandas as gpd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field as PField
-from shapely.geometry import base
+from shapely.geometry import Point, base
 
 from geo.crs import ALBERS_CHINA
 from geo.lines import schematic_line
@@ -37,7 +38,7 @@ from layers.errors import LayerDataError
 from layers.sources import Citation
 from layers.spec import COMMON_FIELDS, Field, LayerSpec, Presentation, frame_from_records
 
-ElementType = Literal["axis", "belt", "cluster", "corridor", "core", "node", "ring"]
+ElementType = Literal["axis", "belt", "cluster", "corridor", "core", "node", "ring", "barrier"]
 CORRIDOR_HALF_WIDTH_KM = {"axis": 10.0, "corridor": 10.0, "belt": 15.0, "ring": 10.0}
 #: An element naming more places than this lists its extent (范围包括…) rather than places it links.
 MAX_LINKED_PLACES = 3
@@ -102,7 +103,7 @@ SPEC = LayerSpec(
         Field("plan", "string", "Key of the plan document", required=True),
         Field("plan_title_zh", "string", "Title of the plan"),
         Field("formula_zh", "string", "The plan's layout formula, verbatim (e.g. 一轴、两带、三组团)"),
-        Field("element_type", "string", "axis, belt, corridor, cluster, core, node or ring", required=True),
+        Field("element_type", "string", "axis, belt, corridor, cluster, core, node, ring or barrier (an ecological barrier: mountain ranges)", required=True),
         Field("definition", "string", "The element's definition, quoted from the plan"),
         Field("follows_rivers", "array", "Rivers the element follows, as named"),
         Field("follows_rail", "array", "Ids of rail features it follows"),
@@ -121,7 +122,7 @@ SPEC = LayerSpec(
     data_sources=(boundaries.TIANDITU,),
     allow_null_geometry=True,
     presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True),
-    summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "definition", "derivation", "notes"),
+    summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "definition", "width_km", "derivation", "notes"),
 )
 
 
@@ -130,6 +131,45 @@ def _scope_geometry(ctx: BuildContext, plan: str) -> tuple[str, base.BaseGeometr
     if zone:
         return zone, ctx.dep("zones").set_index("id").loc[zone, "geometry"]
     return "economic_circle", ctx.dep("economic_circle").geometry.union_all()
+
+
+#: Radius of the indicative urban core drawn for a cluster whose text names a 城区 (a reading aid:
+#: about the built-up radius of a 0.5–1 million city such as 万州 or 达州).
+URBAN_CORE_RADIUS_KM = 8.0
+
+
+def names_urban_area(row: LayoutRow) -> bool:
+    """True if the definition makes the element the urban area (城区) of its places, e.g.
+    “以万州区、达州市、开州区城区为支撑” — not a mention of another city's 中心城区."""
+    text = row.definition
+    if re.search(r"城区为(支撑|核心|主体)", text):
+        return True
+    return any(re.sub(r"(区|市|县)$", "", p.name_zh) + "城区" in text for p in row.places)
+
+
+def _urban_core(loc, adcode: str):
+    """A circle of :data:`URBAN_CORE_RADIUS_KM` around a seat, inside its unit."""
+    centre = gpd.GeoSeries([Point(loc.lon, loc.lat)], crs="EPSG:4326").to_crs(ALBERS_CHINA)
+    disc = centre.buffer(URBAN_CORE_RADIUS_KM * 1000, quad_segs=16).to_crs("EPSG:4326").iloc[0]
+    return disc.intersection(_unit_geometry(adcode))
+
+
+def _spurs(followed: list, places: list, half_width_km: float) -> list:
+    """Straight spurs from the followed lines to the linked places they do not pass within the
+    corridor's half-width: (place, line) pairs."""
+    from shapely.geometry import LineString
+    from shapely.ops import nearest_points
+
+    from geo.measure import distance_m
+
+    union = shapely.union_all([g for g in followed if g is not None])
+    out = []
+    for place, loc in places:
+        target = Point(loc.lon, loc.lat)
+        near = nearest_points(union, target)[0]
+        if distance_m(near.x, near.y, target.x, target.y) > half_width_km * 1000:
+            out.append((place, LineString([(near.x, near.y), (target.x, target.y)])))
+    return out
 
 
 def _unit_geometry(adcode: str) -> base.BaseGeometry:
@@ -201,17 +241,27 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
             scope = gpd.GeoSeries([scope, *(_unit_geometry(p.adcode) for p in in_region)], crs="EPSG:4326").union_all()
             scope_id += " and the places it names"
         geom, quality, width, derivation = None, "unlocated", None, "nothing in the definition can be drawn"
-        points = [(gazetteer.locate(p.adcode).lon, gazetteer.locate(p.adcode).lat) for p in row.places]
+        located = [ctx.data.gazetteer.locate(p.name_zh, p.adcode) for p in row.places]
+        points = [(loc.lon, loc.lat) for loc in located if loc.located]
         listed = len(in_region) > MAX_LINKED_PLACES  # a 范围 list: the units are the extent
         if row.element_type in CORRIDOR_HALF_WIDTH_KM and (followed or len(set(points)) >= 2):
             half = CORRIDOR_HALF_WIDTH_KM[row.element_type]
             lines = list(followed)
             parts = [", ".join(used)] if used else []
-            if not listed and len(set(points)) >= 2:
+            if not followed and not listed and len(set(points)) >= 2:
+                # Nothing to follow: the element links its places (through their urban seats).
                 lines.append(schematic_line(points))
                 parts.append("a straight line through " + "、".join(p.name_zh for p in row.places))
+            elif followed and not listed:
+                # Places it links (联动…) that its lines do not pass: a spur from the nearest line.
+                spurs = _spurs(followed, [(p, loc) for p, loc in zip(row.places, located) if loc.located], half)
+                lines += [line for _, line in spurs]
+                if spurs:
+                    parts.append("spurs to " + "、".join(p.name_zh for p, _ in spurs))
             geom = _corridor(lines, half, scope) if lines else None
-            if listed:
+            if listed and (not followed or row.element_type == "belt"):
+                # A belt defined only by the units it lists: those units are its extent. Where it
+                # follows a river or line, the listed units only bound how far the corridor reaches.
                 extent = gpd.GeoSeries([_unit_geometry(p.adcode) for p in in_region], crs="EPSG:4326").union_all()
                 geom = extent if geom is None else geom.union(extent)
                 parts.append("the units it lists (" + "、".join(p.name_zh for p in in_region) + ")")
@@ -220,6 +270,13 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 derivation = f"{2 * half:g} km corridor around {' and '.join(parts)}, clipped to {scope_id}"
             else:
                 quality, derivation = "administrative", parts[0]
+        elif row.element_type == "cluster" and names_urban_area(row) and any(loc.located for loc in located):
+            cores = [_urban_core(loc, p.adcode) for p, loc in zip(row.places, located) if loc.located and p.adcode in units.index]
+            geom = gpd.GeoSeries(cores, crs="EPSG:4326").union_all()
+            quality = "indicative"
+            derivation = (f"urban core (城区): {URBAN_CORE_RADIUS_KM:g} km around the urban seat of "
+                          + "、".join(p.name_zh for p, loc in zip(row.places, located) if loc.located)
+                          + " (GeoNames), inside the unit; the text names the 城区, not the whole unit")
         elif in_region:
             geom = gpd.GeoSeries([_unit_geometry(p.adcode) for p in in_region], crs="EPSG:4326").union_all()
             quality = "administrative"

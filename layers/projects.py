@@ -24,16 +24,16 @@ from typing import Literal
 import geopandas as gpd
 from pydantic import BaseModel, ConfigDict, Field as PField
 
-from geo.lines import point, schematic_line
 from geo.measure import length_km
 from layers import boundaries, gazetteer
+from layers.names import pinyin
+from layers.placement import MAP_FRAME, place_row
 from layers.context import BuildContext, CuratedData
 from layers.datafiles import Adcode
 from layers.errors import LayerDataError
 from layers.sources import Citation, Document
 from layers.spec import COMMON_FIELDS, DataSource, Field, LayerSpec, Presentation, frame_from_records
 from layers.status import STATUSES
-from shapely.geometry import MultiPoint
 
 #: Ordered verb rules: the first pattern found in the verb as written decides what the passage
 #: says of the *works*. Plans speak of intentions: "建成/建成投用" in a 2023 plan is a completion
@@ -41,15 +41,18 @@ from shapely.geometry import MultiPoint
 #: words win over construction words ("研究建设" is a study; "推进…前期工作" is preparatory);
 #: "规划建设" and "适时推动…实施" are plans. The last class, ``none``, is the verbs of an existing
 #: facility that is used, leaned on, optimised or promoted (依托, 用好, 发挥, 提升, 优化, 巩固,
-#: 支持…合作, 运营): they say nothing about works, so they never decide a works status.
+#: 支持…合作, 运营, 对外开放 of a port): they say nothing about works, so they never decide a
+#: works status.
 #: ``docs/status-verbs.md`` lists every verb phrase of the data with its class and count.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
     (r"已建成|已完成|已竣工|已投运|已开通|首次运营|恢复", "completed"),
-    (r"前期|工可|争取开工|力争开工|力争启动|争取启动|争取设立|争取纳入|申报|推进…开工", "preparatory"),
+    (r"前期|工可|争取开工|力争开工|力争启动|争取启动|争取设立|争取纳入|申报|推进…开工|推进…启动", "preparatory"),
     (r"研究|论证|谋划", "study"),
-    (r"规划|适时", "planned"),
-    (r"开工|建设|建成|竣工|投用|投运|通车|续建|新建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|提速|推进|完成|整治|疏浚|共建", "under_construction"),
-    (r"依托|用好|拥有|紧邻|发挥|提升|优化|巩固|支持|合作|共享|利用|拓展|运营|用足|发展", "none"),
+    (r"规划|适时|打造|构建|培育", "planned"),
+    (r"开工|建设|建成|竣工|投用|投运|通车|续建|新建|新（改、扩）建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|加速|提速|推进|完成"
+     r"|整治|疏浚|共建|开发|增储上产|提高航道等级|航道标准|升级", "under_construction"),
+    (r"依托|用好|拥有|紧邻|发挥|提升|优化|巩固|支持|合作|共享|利用|拓展|运营|用足|发展|穿境|过境|纵横交错|为骨干|为辅港"
+     r"|释放|畅通|增强|完善|互联互通|联动|为引领|开放", "none"),
 )
 #: The class a verb gets when no rule matches: it is listed for review (low confidence).
 UNMATCHED = "none"
@@ -147,7 +150,12 @@ PROJECT_FIELDS: tuple[Field, ...] = COMMON_FIELDS + (
     Field("length_difference_pct", "number", "(measured − documented) / documented × 100"),
     Field("investment_yi_yuan_documented", "number", "Investment stated in the documents, 亿元 (newest stating one)"),
     Field("content", "string", "Works as a project table describes them (newest stating it)"),
-    Field("places", "array", "Ordered named places: {name_zh, adcode, unit_name_zh, lon, lat, point_source}"),
+    Field("places", "array", "Places the row's text names, in order: {name_zh, adcode, lon, lat, location_quality, "
+          "location_kind, point_source, source_id, datum, licence}; lon/lat null where no source locates the place"),
+    Field("waypoints", "array", "The route a line is drawn through (its places plus sourced waypoints), each with its "
+          "source: a seed quote or 'general knowledge (unverified)'"),
+    Field("exits", "array", "Where a line leaves the map frame: {lon, lat, toward_zh, toward_en} (the full line is in downloads)"),
+    Field("derivation", "string", "How the geometry was made (site, route, river, or why it is unlocated)"),
     Field("regions", "array", "Adcodes of Sichuan/Chongqing counties the geometry touches (computed)"),
     Field("provinces", "array", "Provinces touched: sichuan, chongqing (computed)"),
     Field("zones", "array", "Ids of zones the geometry touches (computed)"),
@@ -178,6 +186,8 @@ class ProjectLayer:
     geometry_type: str
     presentation: Presentation
     group: str = "projects"
+    #: Layers the builder reads besides zones (waterways follow the rivers layer).
+    reads: tuple[str, ...] = ()
 
 
 #: The project layers. A new one is a row here plus its YAML file in the data directory.
@@ -201,6 +211,7 @@ PROJECT_LAYERS: tuple[ProjectLayer, ...] = (
         "航道与航电枢纽", "Waterways, navigation-power hubs and ship locks",
         "Channel improvement between named places (schematic), and navigation hubs and locks as points at their county.",
         "LineString", Presentation("航道", "Waterways", style="line", order=60, colour="#0077BB", legend=True),
+        reads=("rivers",),
     ),
     ProjectLayer(
         "ports", "port", "ports.yaml", ("port", "port_area", "terminal", "dry_port"),
@@ -267,11 +278,12 @@ def project_spec(row: ProjectLayer) -> LayerSpec:
         fields=PROJECT_FIELDS,
         group=row.group,
         id_prefix=row.id_prefix,
-        depends_on=("zones",),
+        depends_on=("zones", *row.reads),
         temporal_fields=("period_start", "period_end"),
         temporal_fallback_start="named_since",
         data_sources=(PROJECT_SOURCE, boundaries.TIANDITU),
         extra_geometry_types=("Point",) if line else (),
+        display_frame=MAP_FRAME if line else None,
         allow_null_geometry=True,
         presentation=row.presentation,
     )
@@ -310,25 +322,41 @@ def load_projects(data: CuratedData, row_spec: ProjectLayer) -> list[ProjectRow]
     return rows
 
 
+#: The rule for a project listed in a table with a period, length or investment but no verb.
+TABLE_RULE = "listed in a project table (period/figures, no verb): a plan item"
+
+
+def _rule_text(rule: str) -> str:
+    return rule if rule == TABLE_RULE else f"works verb /{rule}/"
+
+
+def _tabled(m: Mention) -> bool:
+    return m.status_zh is None and any(v is not None for v in (m.period_start, m.period_end, m.length_km, m.investment_yi_yuan))
+
+
 def decide_status(row: ProjectRow, mentions: list[Mention], docs: dict[str, Document]) -> dict:
     """Facility status, works status and the overall status of a row, with the deciding quote and rule.
 
-    - works: what the newest document says (undated documents count as oldest): the first of its
-      mentions whose verb names works, or no works (``None``) when its verbs only use, optimise or
-      lean on the facility: a newer document's silence about works is not overruled by an older plan;
+    - works: what the newest document says (undated documents count as oldest): of its mentions
+      whose verb names works, the least advanced stage, or no works (``None``) when its verbs only
+      use, optimise or lean on the facility: a newer document's silence is not overruled by an
+      older plan;
     - facility: as curated (with its evidence); else existing for an upgrade, new otherwise (low
       confidence);
     - overall: ``operating`` for an existing facility (its works, if any, are in ``works_status``);
       for a new one the stage of its works, ``planned`` when no works are named.
     """
     deciding, works, rule = None, None, None
-    with_verb = [m for m in mentions if m.status_zh]  # newest first
+    with_verb = [m for m in mentions if m.status_zh or _tabled(m)]  # newest first
     newest = [m for m in with_verb if docs[m.doc].date == docs[with_verb[0].doc].date] if with_verb else []
-    for m in newest:
-        cls, pattern = classify_verb(m.status_zh)
-        if cls != "none":
-            deciding, works, rule = m, cls, pattern
-            break
+    # Where the newest document says two things (a table's content and its target column, a task
+    # list and its table), the least advanced stage is what it commits to (推进…建设 beside 争取开工
+    # is not yet construction); "planned" yields to any named stage of the same document.
+    candidates = [(m, *classify_verb(m.status_zh)) if m.status_zh else (m, "planned", TABLE_RULE) for m in newest]
+    candidates = [c for c in candidates if c[1] != "none"]
+    staged = [c for c in candidates if c[1] != "planned"] or candidates
+    if staged:
+        deciding, works, rule = min(staged, key=lambda c: STATUSES.index(c[1]))
     confidence = "high"
     facility = row.facility_status
     if facility is None:
@@ -339,7 +367,7 @@ def decide_status(row: ProjectRow, mentions: list[Mention], docs: dict[str, Docu
         why = "existing facility (facility_status)"
     else:
         status = works or "planned"
-        why = f"works verb /{rule}/" if rule else "new facility, no works verb: planned"
+        why = _rule_text(rule) if rule else "new facility, no works verb: planned"
         if works is None:
             confidence = "low"
     source = deciding or mentions[0]
@@ -352,7 +380,7 @@ def decide_status(row: ProjectRow, mentions: list[Mention], docs: dict[str, Docu
         "status_zh": deciding.status_zh if deciding else None,
         "status_as_of": docs[source.doc].date,
         "status_quote": deciding.quote if deciding else None,
-        "status_rule": why + (f"; works verb /{rule}/" if facility == "existing" and rule else ""),
+        "status_rule": why + (f"; {_rule_text(rule)}" if facility == "existing" and rule else ""),
         "status_confidence": confidence,
     }
 
@@ -365,17 +393,17 @@ def _newest(mentions: list[Mention], attr: str):
     return None, None
 
 
-def _geometry(row: ProjectRow, line: bool):
-    located = [gazetteer.locate(p.adcode) for p in row.places]
-    coords = [(p.lon, p.lat) for p in located]
-    distinct = list(dict.fromkeys(coords))
-    if not distinct:
-        return None, "unlocated", located
-    if line and len(distinct) >= 2:
-        return schematic_line(coords), "schematic", located
-    if len(distinct) == 1:
-        return point(*distinct[0]), "approximate", located
-    return MultiPoint(distinct), "approximate", located
+def _river_lines(ctx: BuildContext) -> dict | None:
+    """River geometries by id and by every name, for channel works (None if not a dependency)."""
+    if "rivers" not in ctx.spec.depends_on:
+        return None
+    rivers = ctx.dep("rivers")
+    out = {}
+    for rid, name, aliases, geom in zip(rivers["id"], rivers["name_zh"], rivers["aliases"], rivers.geometry):
+        if geom is not None:
+            for key in (rid, name, *(aliases or [])):
+                out.setdefault(key, geom)
+    return out
 
 
 def project_builder(row_spec: ProjectLayer):
@@ -391,10 +419,13 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
     counties = boundaries.counties()
     zones = ctx.dep("zones")
     line = spec.geometry_type == "LineString"
+    gazetteer, routes, rivers = ctx.data.gazetteer, ctx.data.routes, _river_lines(ctx)
     records, geoms = [], []
     for row in rows:
         mentions = sorted(row.mentions, key=_doc_sort_key(docs), reverse=True)
-        geom, quality, located = _geometry(row, line)
+        route = routes.get(row.id)
+        placed = place_row(row, line, gazetteer, route, rivers, pinyin)
+        geom, quality = placed.geometry, placed.quality
         decision = decide_status(row, mentions, docs)
         period_start, _ = _newest(mentions, "period_start")
         period_end, _ = _newest(mentions, "period_end")
@@ -419,7 +450,7 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
                 "sources": [
                     {"seed": m.seed, "doc": m.doc, "doc_title_zh": docs[m.doc].title_zh, "doc_date": docs[m.doc].date, "quote": m.quote}
                     for m in mentions
-                ],
+                ] + (ctx.data.citation_dicts(route.citations()) if route else []),
                 "geometry_quality": quality,
                 "upgrade": row.upgrade,
                 **decision,
@@ -431,10 +462,10 @@ def build_projects(ctx: BuildContext, row_spec: ProjectLayer) -> gpd.GeoDataFram
                 "length_difference_pct": None,
                 "investment_yi_yuan_documented": float(investment) if investment is not None else None,
                 "content": content,
-                "places": [
-                    {"name_zh": p.name_zh, "adcode": p.adcode, "unit_name_zh": loc.unit_name_zh, "lon": loc.lon, "lat": loc.lat, "point_source": loc.point_source}
-                    for p, loc in zip(row.places, located)
-                ],
+                "places": placed.places,
+                "waypoints": placed.waypoints,
+                "exits": placed.exits,
+                "derivation": placed.derivation,
                 "regions": regions,
                 "provinces": provinces,
                 "zones": zone_ids,

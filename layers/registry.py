@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from layers import economic_circle, layout, places, projects, regions, rivers, zones
+from layers import economic_circle, layout, places, platforms, projects, regions, rivers, zones
 from layers.context import BuildContext
 from layers.spec import LayerSpec
 
@@ -31,6 +31,7 @@ REGISTRY: tuple[LayerDef, ...] = (
     *(LayerDef(regions.region_spec(r), regions.region_builder(r)) for r in regions.REGION_LEVELS),
     LayerDef(economic_circle.SPEC, economic_circle.build),
     LayerDef(zones.SPEC, zones.build),
+    LayerDef(platforms.SPEC, platforms.build),
     LayerDef(rivers.SPEC, rivers.build),
     LayerDef(projects.project_spec(projects.NETWORK_LAYER), projects.project_builder(projects.NETWORK_LAYER)),
     *(LayerDef(projects.project_spec(p), projects.project_builder(p)) for p in projects.PROJECT_LAYERS),

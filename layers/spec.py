@@ -129,6 +129,9 @@ class LayerSpec:
     temporal_fallback_start: str | None = None
     #: Fields whose text (and pinyin) ``q=`` and /api/search match.
     searchable_fields: tuple[str, ...] = ("name_zh", "name_en", "aliases")
+    #: The map's frame (west, south, east, north): lines are clipped to it in map responses
+    #: (/api/layers/{id}); downloads and OGC items keep the full geometry.
+    display_frame: tuple[float, float, float, float] | None = None
     #: How the overview map shows the layer; None: not drawn on the overview map.
     presentation: Presentation | None = None
     #: Further geometry families allowed, e.g. points for one-place works in a line layer.

@@ -1,10 +1,16 @@
 """Layer ``zones``: the cross-border and multi-unit zones the plans define.
 
-Each zone is the union of its member units' Tianditu polygons (a member city contributes all
-its counties). Where a member belongs only in part (town-level membership such as 川渝高竹新区,
-or a mountain belt such as 明月山), the whole unit is drawn, the member is marked ``part`` and
-the feature's ``geometry_quality`` is ``approximate``; the documented area stays beside the
-measured one.
+A zone of whole units is the union of their Tianditu polygons (a member city contributes all its
+counties), measured in the equal-area projection. Where members belong only in part, no whole
+unit is drawn or measured as the zone:
+
+- if the text gives the area of each part and names the towns (川渝高竹新区: 渝北 124 km² around
+  茨竹 and 大湾, 邻水 138 km² at 高滩 and 坛同), the outline is *indicative*: in each unit, a disc of
+  the documented area around its located towns (or, where no town is located, around the point
+  of the unit nearest the other part), clipped to the unit;
+- otherwise (明月山: "the range and the flat land on both sides" within 7 units) the member units
+  are drawn as an *indicative* extent the map hatches, ``area_km2`` is the documented area and
+  ``area_km2_drawn`` says how much larger the drawing is.
 """
 
 from __future__ import annotations
@@ -48,6 +54,12 @@ class PartArea(BaseModel):
     area_km2: float
 
 
+class TownRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str
+    adcode: Adcode
+
+
 class ZoneRow(BaseModel):
     """One zone as curated in ``layers/data/zones.yaml``."""
 
@@ -65,6 +77,8 @@ class ZoneRow(BaseModel):
     gdp_yi_yuan_documented: float | None = None
     figures_year: int | None = None
     area_km2_by_part_documented: list[PartArea] | None = None
+    #: Towns the members text names, for the indicative outline of a partial zone.
+    part_towns: list[TownRef] = []
     notes: str | None = None
     sources: list[Citation] = PField(min_length=1)
 
@@ -86,7 +100,8 @@ SPEC = LayerSpec(
         Field("members_text", "string", "The members as the document words them (verbatim)"),
         Field("provinces", "array", "Provinces the zone spans: sichuan, chongqing"),
         Field("cross_border", "boolean", "True if the zone spans both Sichuan and Chongqing"),
-        Field("area_km2", "number", "Area of the drawn geometry, km² (Albers equal-area); whole units for part members"),
+        Field("area_km2", "number", "Area of the zone, km²: measured (Albers equal-area) where the drawing is the zone; the documented area where members belong only in part"),
+        Field("area_km2_drawn", "number", "Area of the drawn geometry, km² (Albers equal-area)"),
         Field("area_km2_documented", "number", "Area stated in the documents, km²"),
         Field("area_difference_pct", "number", "(measured − documented) / documented × 100"),
         Field("area_km2_by_province", "object", "Measured area split by province, km²"),
@@ -145,6 +160,35 @@ def member_counties(row: ZoneRow) -> list[str]:
     return out
 
 
+def indicative_outline(row: ZoneRow, counties, gazetteer) -> tuple[object, str]:
+    """An indicative outline of a zone whose parts have documented areas (see module docstring)."""
+    from shapely.geometry import Point
+
+    from geo.measure import disc_with_area
+
+    parts, anchors, how = [], {}, []
+    for part in row.area_km2_by_part_documented or []:
+        towns = [gazetteer.locate(t.name_zh, t.adcode) for t in row.part_towns if t.adcode == part.adcode]
+        located = [t for t in towns if t.located]
+        if located:
+            anchors[part.adcode] = Point(sum(t.lon for t in located) / len(located), sum(t.lat for t in located) / len(located))
+            how.append(f"{part.area_km2:g} km² of {counties.loc[part.adcode, 'name_zh']} around {'、'.join(t.name_zh for t in located)}")
+    for part in row.area_km2_by_part_documented or []:
+        unit = counties.loc[part.adcode, "geometry"]
+        anchor = anchors.get(part.adcode)
+        if anchor is None:
+            others = [a for code, a in anchors.items() if code != part.adcode]
+            if not others:
+                raise LayerDataError(SPEC.id, "no town of the zone is located: cannot place its indicative outline", file=DATA_FILE, row=row.id)
+            from shapely.ops import nearest_points
+
+            anchor = nearest_points(unit, others[0])[0]
+            how.append(f"{part.area_km2:g} km² of {counties.loc[part.adcode, 'name_zh']} next to it (its towns are not located)")
+        parts.append(disc_with_area(anchor.x, anchor.y, unit, part.area_km2))
+    geom = gpd.GeoSeries(parts, crs="EPSG:4326").union_all()
+    return geom, "indicative outline: " + "; ".join(how) + " (discs of the documented areas; the boundary is not published)"
+
+
 def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     """One polygon per zone, dissolved from member counties, with measured and documented figures."""
     counties = boundaries.counties().set_index("adcode")
@@ -152,9 +196,18 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     units = boundaries.units_by_adcode()
     docs = ctx.data.documents
     records, geoms = [], []
+    outline_notes = {}
     for row in zone_rows(ctx.data):
         adcodes = member_counties(row)
-        geoms.append(counties.loc[adcodes].geometry.union_all())
+        partial = any(m.part for m in row.members)
+        if partial and row.area_km2_by_part_documented and row.part_towns:
+            geom, outline_notes[row.id] = indicative_outline(row, counties, ctx.data.gazetteer)
+        else:
+            geom = counties.loc[adcodes].geometry.union_all()
+            if partial:
+                outline_notes[row.id] = ("indicative extent: the member units are drawn (hatched) because the text "
+                                         "does not say which part of them belongs; area_km2 is the documented area")
+        geoms.append(geom)
         province_of = counties.loc[adcodes, "province_adcode"].map(boundaries.PROVINCE_ADCODES)
         by_province = {
             p: round(float(county_area.loc[province_of.index[province_of == p]].sum()), 1)
@@ -170,7 +223,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "aliases": list(row.aliases),
                 "kind": row.kind,
                 "sources": ctx.data.citation_dicts(row.sources),
-                "geometry_quality": "approximate" if any(m.part for m in row.members) else "administrative",
+                "geometry_quality": "indicative" if partial else "administrative",
                 "members": [
                     {"adcode": m.adcode, "name_zh": m.name_zh, "level": units.loc[m.adcode, "level"], "part": m.part}
                     for m in row.members
@@ -180,6 +233,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "provinces": sorted(by_province),
                 "cross_border": len(by_province) > 1,
                 "area_km2": None,
+                "area_km2_drawn": None,
                 "area_km2_documented": row.area_km2_documented,
                 "area_difference_pct": None,
                 "area_km2_by_province": by_province,
@@ -194,12 +248,14 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "plan_doc": row.plan_doc,
                 "plan_title_zh": plan.title_zh,
                 "plan_date": plan.date,
-                "notes": row.notes,
+                "notes": " ".join(x for x in (row.notes, outline_notes.get(row.id)) if x) or None,
             }
         )
     measured = area_km2(gpd.GeoSeries(geoms, crs="EPSG:4326")).round(1)
     for record, m in zip(records, measured):
         d = record["area_km2_documented"]
-        record["area_km2"] = float(m)
-        record["area_difference_pct"] = round((m - d) / d * 100, 2) if d else None
+        record["area_km2_drawn"] = float(m)
+        whole_units_drawn = record["geometry_quality"] == "indicative" and "indicative extent" in (record["notes"] or "")
+        record["area_km2"] = float(d) if whole_units_drawn and d else (None if whole_units_drawn else float(m))
+        record["area_difference_pct"] = round((m - d) / d * 100, 2) if d and not whole_units_drawn else None
     return frame_from_records(records, geoms, SPEC)

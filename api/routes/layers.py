@@ -59,7 +59,9 @@ def list_layers(request: Request, catalog: CatalogDep) -> dict:
 def layer_geojson(
     request: Request, catalog: CatalogDep, layer: LayerDep, query: FeatureQueryDep, zoom: ZoomDep = None
 ) -> Response:
-    """Features of the layer, filtered by ``bbox``, ``q``, properties and ``year``, simplified for ``zoom``.
+    """Features of the layer as the map draws them, filtered by ``bbox``, ``q``, properties and
+    ``year``, simplified for ``zoom``. Lines are cut at the map's frame (their ``exits`` say where
+    and toward what); downloads and ``/ogc`` items carry the full lines.
 
     Property filters apply where the layer has the property (``kind``, ``status``, ``zone``,
     ``province``, ``cross_border``); asking for one it lacks is a 400.
@@ -67,7 +69,7 @@ def layer_geojson(
     key = ("geojson", layer.spec.id, layer.version, query.key(), zoom)
 
     def make() -> bytes:
-        page = catalog.select(layer.spec.id, query, zoom=zoom)
+        page = catalog.select(layer.spec.id, query, for_map=True, zoom=zoom)
         decimals = decimals_for_zoom(zoom) if zoom is not None else None
         return dumps(feature_collection(page.items, decimals=decimals, numberMatched=page.matched, numberReturned=page.returned))
 

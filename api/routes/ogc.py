@@ -140,7 +140,8 @@ def _collection(request: Request, layer: Layer) -> Collection:
         id=spec.id,
         title=f"{spec.title_zh} {spec.title_en}",
         description=spec.description,
-        extent=Extent(spatial=SpatialExtent(bbox=[layer.bbox], crs=CRS84_URI), temporal=temporal),
+        # A layer with nothing located still has an extent: the whole world, as OGC allows.
+        extent=Extent(spatial=SpatialExtent(bbox=[layer.bbox or [-180.0, -90.0, 180.0, 90.0]], crs=CRS84_URI), temporal=temporal),
         crs=list(SUPPORTED_OUTPUT_CRS),
         storageCrs=CRS84_URI,
         links=[

@@ -47,7 +47,8 @@ def test_every_layer_is_valid_rfc7946(client, layer_id):
     result = geojson_validator.validate_geometries(fc, criteria_problematic=PROBLEMATIC)
     assert result["invalid"] == {} and result["problematic"] == {}
     located = [f["geometry"] for f in fc["features"] if f["geometry"] is not None]
-    assert located
+    # A layer may have nothing locatable (no source gives the reservoirs' sites): each row says why.
+    assert located or all(f["properties"].get("derivation") for f in fc["features"])
     for geometry in located:
         coords = json.dumps(geometry["coordinates"]).replace("[", "").replace("]", "").split(",")
         assert max((len(x.split(".")[1]) for x in coords if "." in x), default=0) <= 6
@@ -164,7 +165,7 @@ def test_repeated_request_does_no_work(client, catalog, monkeypatch):
 
     monkeypatch.setattr(catalog, "select", fail)
     monkeypatch.setattr(catalog, "mask", fail)
-    monkeypatch.setattr(catalog, "frame_at_zoom", fail)
+    monkeypatch.setattr(catalog, "map_frame", fail)
     again = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert again.status_code == 200 and again.content == first.content
     assert again.headers["etag"] == first.headers["etag"]

@@ -34,7 +34,7 @@ ROW = {
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
-    for name in ("documents.yaml", "zones.yaml", "economic_circle.yaml", "economic_circle_sources.yaml"):
+    for name in ("documents.yaml", "zones.yaml", "economic_circle.yaml", "economic_circle_sources.yaml", "gazetteer.csv"):
         shutil.copy(DATA_DIR / name, data / name)
     (data / "canals.yaml").write_text(yaml.safe_dump([ROW], allow_unicode=True), encoding="utf-8")
     base = [d for d in REGISTRY if d.spec.id in {"economic_circle", "zones", "counties"}]

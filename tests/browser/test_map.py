@@ -84,16 +84,128 @@ def test_map_draws_zones_and_opens_a_popup(page, server):
 def test_clicking_a_zone_on_the_map_opens_its_popup(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
-    # Click at the screen position of 高竹新区's centre (a small zone drawn on top).
-    point = page.evaluate(
-        """() => { const l = AtlasMap.zoneLayers['zone:gaozhu']; AtlasMap.map.fitBounds(l.getBounds(), {animate: false});
-                   const p = AtlasMap.map.latLngToContainerPoint(l.getBounds().getCenter());
-                   const r = AtlasMap.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
-    )
-    page.mouse.click(point[0], point[1])
+    fit_zone(page, "zone:gaozhu")
+    # A point inside 高竹新区 (from the API's geometry) where nothing is drawn above the zone.
+    point = next((p for p in screen_points_inside(page, server, "zone:gaozhu") if topmost_is_zone(page, "zone:gaozhu", p)), None)
+    assert point is not None, "no point of 高竹新区 is clickable: something covers all of it"
+    page.mouse.click(*point)
     popup = page.wait_for_selector(".leaflet-popup-content .atlas-popup")
-    assert "川渝高竹新区" in popup.inner_text() or popup.get_attribute("data-feature-id").startswith("zone:")
+    assert popup.get_attribute("data-feature-id") == "zone:gaozhu"
+    assert "川渝高竹新区" in popup.inner_text()
     assert page.inner_text("#atlas-hover")  # county read-out under the cursor
+
+
+# --- what is drawn, by geometry and by pixels ---------------------------------------------------
+
+def api_geometry(server: str, feature_id: str):
+    import httpx
+    from shapely.geometry import shape
+
+    return shape(httpx.get(f"{server}/api/features/{feature_id}", timeout=60).json()["geometry"])
+
+
+def fit_zone(page, zone_id: str) -> None:
+    """Zoom the map to a zone, bring it to the top of its pane and let the map settle."""
+    page.evaluate(
+        """(id) => { const l = AtlasMap.zoneLayers[id]; AtlasMap.map.closePopup();
+                     AtlasMap.map.fitBounds(l.getBounds(), {animate: false, padding: [40, 40]}); l.bringToFront(); }""",
+        zone_id,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+
+def to_screen(page, lonlats) -> list[tuple[float, float]]:
+    """Page pixel positions of lon/lat points, projected by Leaflet (map.latLngToContainerPoint)."""
+    return [tuple(p) for p in page.evaluate(
+        """(pts) => { const r = AtlasMap.map.getContainer().getBoundingClientRect();
+                      return pts.map(([lon, lat]) => { const p = AtlasMap.map.latLngToContainerPoint([lat, lon]);
+                                                      return [r.left + p.x, r.top + p.y]; }); }""",
+        [list(p) for p in lonlats],
+    )]
+
+
+def screen_points_inside(page, server: str, zone_id: str, n: int = 25) -> list[tuple[float, float]]:
+    """Points well inside the zone (a grid over it, 3 px from its edge at this zoom), on screen."""
+    import shapely
+
+    geom = api_geometry(server, zone_id)
+    west, south, east, north = geom.bounds
+    (x0, y0), (x1, y1) = to_screen(page, [(west, north), (east, south)])
+    inner = geom.buffer(-3 * (east - west) / max(x1 - x0, 1))
+    grid = [shapely.Point(west + (east - west) * (i + 0.5) / n, south + (north - south) * (j + 0.5) / n) for i in range(n) for j in range(n)]
+    inside = [p for p in grid if inner.contains(p)]
+    inside.sort(key=lambda p: p.distance(inner.representative_point()))  # from its middle out
+    return to_screen(page, [(p.x, p.y) for p in inside])
+
+
+def topmost_is_zone(page, zone_id: str, point) -> bool:
+    return page.evaluate("([id, x, y]) => document.elementFromPoint(x, y) === AtlasMap.zoneLayers[id].getElement()",
+                         [zone_id, point[0], point[1]])
+
+
+def test_a_zone_is_drawn_where_its_geometry_is(page, server):
+    """The drawn outline's box on screen is the feature's bounds projected by Leaflet."""
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    fit_zone(page, "zone:wandakai")
+    west, south, east, north = api_geometry(server, "zone:wandakai").bounds
+    (left, top), (right, bottom) = to_screen(page, [(west, north), (east, south)])
+    assert right - left > 300 and bottom - top > 200  # the zone fills the view: a pixel is < 0.01°
+    box = page.evaluate("(id) => { const b = AtlasMap.zoneLayers[id].getElement().getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }",
+                        "zone:wandakai")
+    # Within the stroke's half-width and Leaflet's one-pixel path simplification.
+    assert box == pytest.approx([left, top, right, bottom], abs=4), (box, (left, top, right, bottom))
+
+
+def test_a_zone_paints_its_colour_inside_and_nothing_outside(page, server, tmp_path):
+    """By pixels: inside the zone the colour is its fill blended over what lies beneath, at its
+    opacity; just outside, showing the zone changes nothing."""
+    from PIL import Image
+
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    zone = "zone:wandakai"
+    fit_zone(page, zone)
+    style = page.evaluate("(id) => { const o = AtlasMap.zoneLayers[id].options; return [o.fillColor, o.fillOpacity, o.color]; }", zone)
+    fill, alpha = style[0], float(style[1])
+    assert fill.startswith("#") and len(fill) == 7 and 0.05 <= alpha <= 0.6, style  # a plain translucent fill
+    rgb = tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    shown, hidden = tmp_path / "shown.png", tmp_path / "hidden.png"
+    page.screenshot(path=str(shown))
+    page.evaluate("(id) => AtlasMap.zoneLayers[id].setStyle({fillOpacity: 0, opacity: 0})", zone)
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(hidden))
+    page.evaluate("(id) => AtlasMap.zoneLayers[id].setStyle({fillOpacity: %s, opacity: 1})" % alpha, zone)
+    a, b = Image.open(shown).convert("RGB"), Image.open(hidden).convert("RGB")
+
+    inside = screen_points_inside(page, server, zone)[:40]
+    assert len(inside) >= 20
+    blended = changed = 0
+    for x, y in inside:
+        over, under = a.getpixel((round(x), round(y))), b.getpixel((round(x), round(y)))
+        expected = [(1 - alpha) * u + alpha * f for u, f in zip(under, rgb)]
+        blended += all(abs(o - e) <= 6 for o, e in zip(over, expected))
+        changed += max(abs(o - u) for o, u in zip(over, under)) >= 8
+    # Labels and project symbols above the zone may cover a few points; the rest show its fill.
+    assert blended >= 0.75 * len(inside), (blended, len(inside))
+    assert changed >= 0.75 * len(inside), (changed, len(inside))
+
+    import shapely
+
+    geom = api_geometry(server, zone)
+    west, south, east, north = geom.bounds
+    (x0, _), (x1, _) = to_screen(page, [(west, north), (east, south)])
+    degree_per_pixel = (east - west) / (x1 - x0)
+    ring = geom.buffer(10 * degree_per_pixel).difference(geom.buffer(3 * degree_per_pixel))  # 3–10 px outside its edge
+    probes = [shapely.Point(west + (east - west) * i / 80, south + (north - south) * j / 80) for i in range(-2, 83) for j in range(-2, 83)]
+    outside = [xy for xy in to_screen(page, [(q.x, q.y) for q in probes if ring.contains(q)]) if 0 <= xy[0] < a.width and 0 <= xy[1] < a.height]
+    assert len(outside) >= 50
+    # The map may draw the zone simplified for its zoom (a pixel or two off the full outline) and
+    # antialiases its edge: a trace of colour is allowed, a fill is not.
+    painted = [(x, y) for x, y in outside
+               if max(abs(o - u) for o, u in zip(a.getpixel((round(x), round(y))), b.getpixel((round(x), round(y))))) >= 8]
+    assert len(painted) <= 0.05 * len(outside), (len(painted), len(outside), painted[:5])
 
 
 def test_project_layers_toggle_and_open_a_project_popup(page, server):
@@ -194,22 +306,34 @@ def _settled(page):
     page.wait_for_selector("body[data-filter-pending='']")
 
 
+def located(server: str, layer: str, params: dict) -> int:
+    """How many features with geometry the API selects: what the map must draw."""
+    import httpx
+
+    features = httpx.get(f"{server}/api/layers/{layer}", params=params, timeout=60).json()["features"]
+    return sum(1 for f in features if f["geometry"])
+
+
 def test_year_and_status_filters(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
     all_rail = int(page.get_attribute("body", "data-rail-drawn"))
+    assert all_rail == located(server, "rail", {})
     page.locator("#atlas-year").fill("2030")
     page.wait_for_selector("body[data-filter-year='2030']")
     _settled(page)
     in_2030 = int(page.get_attribute("body", "data-rail-drawn"))
-    assert 0 < in_2030 < all_rail
+    assert in_2030 == located(server, "rail", {"year": 2030}) and 0 < in_2030 < all_rail
     page.select_option("#atlas-status-filter", "study")
+    page.wait_for_function("() => AtlasMap.filters.status === 'study'")
     _settled(page)
     study = int(page.get_attribute("body", "data-rail-drawn"))
-    assert 0 < study < in_2030
+    assert study == located(server, "rail", {"year": 2030, "status": "study"}) and 0 < study < in_2030
     page.check("#atlas-cross-filter")
+    page.wait_for_function("() => AtlasMap.filters.crossBorder === true")
     _settled(page)
-    assert int(page.get_attribute("body", "data-rail-drawn")) < study
+    crossing = int(page.get_attribute("body", "data-rail-drawn"))
+    assert crossing == located(server, "rail", {"year": 2030, "status": "study", "cross_border": "true"}) and crossing < study
     page.wait_for_timeout(200)
     page.screenshot(path=str(ARTIFACTS / "filtered-2030.png"))
     page.uncheck("#atlas-cross-filter")

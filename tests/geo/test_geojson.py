@@ -43,3 +43,87 @@ def test_a_ring_that_rounding_collapses_is_kept_not_an_error():
     fc = feature_collection(frame, decimals=3)
     ring = fc["features"][0]["geometry"]["coordinates"][0]
     assert len(ring) >= 4 and ring[0] == ring[-1]
+
+
+def test_dumps_is_compact_utf8_and_refuses_nan():
+    import pytest
+
+    assert dumps({"a": [1, 2.5], "名": "万州"}) == '{"a":[1,2.5],"名":"万州"}'.encode("utf-8")
+    with pytest.raises(ValueError):
+        dumps({"x": float("nan")})  # never "NaN", which is not JSON
+
+
+def test_jsonable_turns_numpy_and_nested_values_into_json():
+    import numpy as np
+
+    from geo.geojson import jsonable
+
+    got = jsonable({1: np.int64(2), "f": np.float32(1.5), "b": np.bool_(True), "l": (np.int32(3), float("inf")),
+                    "a": np.array([1.25, float("nan")]), "s": "万", "n": None})
+    assert got == {"1": 2, "f": 1.5, "b": True, "l": [3, None], "a": [1.25, None], "s": "万", "n": None}
+    assert type(got["1"]) is int and type(got["b"]) is bool and type(got["f"]) is float
+    assert jsonable(2.75) == 2.75 and jsonable(float("-inf")) is None
+
+
+def _frame(crs="EPSG:4326"):
+    from shapely.geometry import LineString
+
+    return gpd.GeoDataFrame(
+        {"id": ["p", "l"], "name": ["点", "线"]},
+        geometry=[shapely.Point(106.123456789, 29.987654321), LineString([(106.5, 29.5), (107.25, 30.75)])],
+        index=[7, 9],
+        crs=crs,
+    )
+
+
+def test_features_default_to_the_id_column_and_feature_members():
+    from geo.geojson import features
+
+    out = features(_frame())
+    assert [f["type"] for f in out] == ["Feature", "Feature"]
+    assert [f["id"] for f in out] == ["p", "l"]
+    assert out[0]["properties"] == {"id": "p", "name": "点"}
+    assert out[0]["geometry"] == {"type": "Point", "coordinates": [106.123457, 29.987654]}
+    fc = feature_collection(_frame(), numberMatched=2)
+    assert fc["type"] == "FeatureCollection" and fc["numberMatched"] == 2 and fc["features"] == out
+
+
+def test_fewer_decimals_for_zoomed_responses():
+    from geo.geojson import features
+
+    out = features(_frame(), decimals=3)
+    assert out[0]["geometry"]["coordinates"] == [106.123, 29.988]
+    assert feature_collection(_frame(), decimals=3)["features"] == out
+
+
+def test_output_crs_axis_order_and_rounding():
+    """EPSG:4326 is latitude first; EPSG:3857 in metres, to the centimetre (formula: x = R·λ)."""
+    import math
+
+    from pyproj import CRS
+
+    from geo.geojson import features
+
+    lat_first = features(_frame(), crs=CRS.from_epsg(4326))
+    assert lat_first[0]["geometry"]["coordinates"] == [29.987654, 106.123457]
+    assert lat_first[1]["geometry"]["coordinates"] == [[29.5, 106.5], [30.75, 107.25]]
+    assert feature_collection(_frame(), crs=CRS.from_epsg(4326))["features"] == lat_first
+    lon_first = features(_frame(), crs=CRS.from_user_input("OGC:CRS84"))
+    assert lon_first[0]["geometry"]["coordinates"] == [106.123457, 29.987654]
+    mercator = features(_frame(), crs=CRS.from_epsg(3857))
+    x, y = mercator[0]["geometry"]["coordinates"]
+    R = 6378137.0
+    assert x == round(R * math.radians(106.123456789), 2)
+    assert y == round(R * math.log(math.tan(math.pi / 4 + math.radians(29.987654321) / 2)), 2)
+    assert x != round(x, 1) or y != round(y, 1)  # the centimetres are kept
+
+
+def test_rfc7946_geometries_swap_axes_on_request():
+    import numpy as np
+
+    from geo.geojson import rfc7946_geometries
+
+    line = shapely.LineString([(106.5, 29.5), (107.0, 30.0)])
+    swapped, kept = rfc7946_geometries(np.array([line, line]), swap_xy=True)[0], rfc7946_geometries(np.array([line]))[0]
+    assert list(swapped.coords) == [(29.5, 106.5), (30.0, 107.0)]
+    assert list(kept.coords) == [(106.5, 29.5), (107.0, 30.0)]

@@ -1,4 +1,5 @@
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
@@ -37,3 +38,24 @@ def test_length_accepts_projected_input():
 def test_distance_m():
     assert distance_m(106, 30, 106, 30) == 0
     assert distance_m(106, 30, 107, 30) == pytest.approx(96_486, rel=1e-3)
+
+
+def test_length_of_a_frame_keeps_its_index_and_marks_missing_geometry():
+    from shapely.geometry import LineString as Line
+
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c", "d"]},
+        geometry=[Line([(106, 29.5), (106, 30.5)]), None, Line(), Point(106, 30)],
+        index=[10, 20, 30, 40],
+        crs="EPSG:4326",
+    )
+    lengths = length_km(frame)
+    assert list(lengths.index) == [10, 20, 30, 40]
+    assert lengths[10] == pytest.approx(110.85, abs=0.05)
+    assert np.isnan(lengths[20]) and np.isnan(lengths[30])  # no geometry, empty geometry: no length
+    assert lengths[40] == 0
+
+
+def test_area_of_a_frame_keeps_its_index():
+    frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(106, 29, 107, 30)], index=["cell"], crs="EPSG:4326")
+    assert list(area_km2(frame).index) == ["cell"]

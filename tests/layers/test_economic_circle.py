@@ -28,8 +28,11 @@ def test_sichuan_fifteen_cities_minus_named_counties():
 
 def test_measured_area_brackets_the_documented_185000(circle):
     full = circle.loc["economic_circle:full", "area_km2"]
-    partial = circle.loc["economic_circle:partial", "area_km2"]
+    partial = circle.loc["economic_circle:partial", "area_km2_drawn"]
     assert full < 185_000 < full + partial
+    # Only part of 开州 and 云阳 belongs: never measured as the circle, drawn as an indicative extent.
+    assert circle.loc["economic_circle:partial", "area_km2"] is None
+    assert circle.loc["economic_circle:partial", "geometry_quality"] == "indicative"
     assert full == pytest.approx(181_500, rel=0.005)
     names = [m["name_zh"] for m in circle.loc["economic_circle:partial", "members"]]
     assert names == ["开州区", "云阳县"]

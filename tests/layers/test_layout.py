@@ -41,23 +41,69 @@ def test_wandakai_axis_covers_the_yangtze_through_wanzhou_and_the_chengdu_dazhou
 
 
 @pytest.mark.parametrize("element_id", sorted(layout_ids := [r.id for r in CuratedData(DATA_DIR).rows("layout.yaml", layout.LayoutRow, layer="layout")]))
-def test_each_element_touches_or_contains_the_places_its_text_names(frame, element_id):
+def test_each_element_touches_or_contains_the_places_its_text_names(frame, catalog, built, element_id):
+    """Every element is checked: a drawn one against each place and each river, line or road it
+    follows (at least one), an undrawn one says why (and check lists it, see below)."""
     row = frame.loc[element_id]
     if row["geometry"] is None:
-        pytest.skip("unlocated: listed by `python -m layers check`")
+        assert row["geometry_quality"] == "unlocated" and row["derivation"], element_id  # says why it is not drawn
+        return
+    checked = _followed_within_reach(row, built)
     units = boundaries.units_by_adcode()
     for place in row["places"]:
         if place["adcode"] not in units.index:
             continue  # outside the two provinces
         unit = gpd.GeoSeries([boundaries.counties().set_index("adcode").loc[boundaries.counties_of(place["adcode"])].geometry.union_all()], crs=4326).iloc[0]
-        assert row["geometry"].intersects(unit) or row["geometry"].distance(Point(gazetteer.locate(place["adcode"]).lon, gazetteer.locate(place["adcode"]).lat)) < 0.05, place
+        seat = catalog.data.gazetteer.locate(place["name_zh"], place["adcode"])
+        assert row["geometry"].intersects(unit) or (seat.located and row["geometry"].distance(Point(seat.lon, seat.lat)) < 0.05), place
+        checked += 1
+    assert checked > 0, f"{element_id} is drawn, but from nothing its text names"
 
 
-def test_clusters_are_the_units_they_name(frame):
-    cluster = frame.loc["layout:wandakai-cluster-kaizhou"]
-    kaizhou = boundaries.counties().set_index("adcode").loc["500154", "geometry"]
+def _followed_within_reach(row, built) -> int:
+    """Assert the element reaches every drawn river, line and road it follows; return how many.
+
+    A band is at most half its width from what it follows (a band clipped to its plan's area
+    may not contain a river that only runs past that area): 1° is at least 96 km here.
+    """
+    reach_deg = (row["width_km"] or 0) / 2 / 96 + 1e-6
+    rivers = built("rivers")
+    by_name = {}
+    for name, aliases, geom in zip(rivers["name_zh"], rivers["aliases"], rivers.geometry):
+        if geom is not None:
+            for key in (name, *(aliases or [])):
+                by_name.setdefault(key, geom)
+    followed = [by_name[n] for n in row["follows_rivers"] if n in by_name]  # 綦江 and 琼江 are not in WDBII
+    for column, layer_id in (("follows_rail", "rail"), ("follows_highways", "highways"), ("follows_network", "network")):
+        if row[column]:
+            lines = built(layer_id).set_index("id").geometry
+            followed += [lines[fid] for fid in row[column] if lines.get(fid) is not None]
+    for line in followed:
+        assert row["geometry"].distance(line) <= reach_deg, (row.name, row["derivation"])
+    return len(followed)
+
+
+def test_a_cluster_of_a_cities_urban_area_is_its_core_not_the_whole_unit(frame):
+    """万达开's 三组团 are "以万州区、达州市、开州区城区为支撑": the urban areas, not 16,000 km² of 达州."""
+    counties = boundaries.counties().set_index("adcode")
+    from shapely.geometry import Point
+
+    # Urban seats (GeoNames, checked against cpca in gazetteer.csv): 开州 汉丰, 万州, 达州 通川.
+    for element_id, adcode, seat in (("layout:wandakai-cluster-kaizhou", "500154", (108.4031, 31.1695)),
+                                     ("layout:wandakai-cluster-wanzhou", "500101", (108.3741, 30.8160))):
+        cluster = frame.loc[element_id]
+        unit = counties.loc[adcode, "geometry"]
+        assert cluster["geometry_quality"] == "indicative"
+        assert cluster["geometry"].contains(Point(seat))
+        assert unit.buffer(1e-6).contains(cluster["geometry"])
+        assert cluster["geometry"].area < 0.1 * unit.area
+
+
+def test_clusters_that_name_whole_units_are_those_units(frame):
+    cluster = frame.loc["layout:cqmetro-cluster-same-city"]
+    units = boundaries.counties().set_index("adcode").loc[["500120", "500116", "500115", "500119"], "geometry"].union_all()
     assert cluster["geometry_quality"] == "administrative"
-    assert cluster["geometry"].symmetric_difference(kaizhou).area < 1e-9
+    assert cluster["geometry"].symmetric_difference(units).area < 1e-9
 
 
 def test_corridors_stay_inside_their_plan_area(frame, built):

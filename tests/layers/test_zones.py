@@ -1,3 +1,4 @@
+import geopandas as gpd
 import pytest
 
 from layers import zones
@@ -70,8 +71,28 @@ def test_gaozhu_is_town_level_with_documented_split(zone_frame):
     g = zone_frame.loc["zone:gaozhu"]
     assert g["area_km2_documented"] == 262
     assert {(p["name_zh"], p["area_km2"]) for p in g["area_km2_by_part_documented"]} == {("渝北区", 124), ("邻水县", 138)}
-    assert g["geometry_quality"] == "approximate"
-    assert g["area_km2"] > g["area_km2_documented"]  # whole counties drawn, flagged approximate
+    # Not the whole of 渝北 and 邻水 (3,364 km²): an indicative outline of the documented parts.
+    assert g["geometry_quality"] == "indicative"
+    assert g["area_km2_drawn"] == pytest.approx(262, rel=0.01)
+    from shapely.geometry import Point
+
+    from geo.measure import area_km2
+    from layers import boundaries
+
+    counties = boundaries.counties().set_index("adcode")
+    for adcode, documented in (("500112", 124), ("511623", 138)):
+        part = g["geometry"].intersection(counties.loc[adcode, "geometry"])
+        assert area_km2(gpd.GeoSeries([part], crs=4326)).iloc[0] == pytest.approx(documented, rel=0.02)
+    # 茨竹 and 大湾, the 渝北 towns the approval names (GeoNames 1814712, 8416813), are inside it.
+    assert g["geometry"].contains(Point(106.73982, 29.9854)) or g["geometry"].distance(Point(106.73982, 29.9854)) < 0.02
+    assert g["geometry"].distance(Point(106.82023, 30.01963)) < 0.02
+
+
+def test_a_zone_whose_members_belong_in_part_is_not_measured_as_the_whole_units(zone_frame):
+    m = zone_frame.loc["zone:mingyueshan"]
+    assert m["geometry_quality"] == "indicative"
+    assert m["area_km2"] == m["area_km2_documented"] == 7200
+    assert m["area_km2_drawn"] > 10_000 and m["area_difference_pct"] is None
 
 
 def test_cross_border_and_province_split(zone_frame):
