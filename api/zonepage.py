@@ -94,7 +94,10 @@ def zone_map(report: ZoneReport, inline_assets: bool):
     if members is not None and len(members):
         folium.GeoJson(
             json.loads(dumps(feature_collection(members[["id", "name_zh", "name_en", "adcode", "geometry"]], decimals=5))),
-            name="members", style_function=lambda f: {"color": "#555", "weight": 1, "fillColor": "#E69F00", "fillOpacity": 0.35},
+            # Members that belong only in part are shown faintly: the zone is the outline, not them.
+            name="members", style_function=lambda f, faint=report.zone["geometry_quality"] == "indicative": {
+                "color": "#555", "weight": 1, "fillColor": "#E69F00", "fillOpacity": 0.08 if faint else 0.35,
+                "dashArray": "4 3" if faint else None},
             tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en", "adcode"], labels=False),
         ).add_to(m)
     folium.GeoJson(
@@ -109,8 +112,14 @@ def zone_map(report: ZoneReport, inline_assets: bool):
 
 def _figures(z) -> list[str]:
     figures = []
-    if z["area_km2_documented"]:
-        figures.append(f"面积 Area: {z['area_km2_documented']:,.0f} km² documented, {z['area_km2']:,.0f} km² measured ({z['area_difference_pct']:+.2f}%)")
+    documented, drawn = z["area_km2_documented"], z["area_km2_drawn"]
+    if z["geometry_quality"] == "indicative" and z["area_difference_pct"] is None:
+        figures.append(f"面积 Area: {documented:,.0f} km² documented; the member units drawn (hatched) cover {drawn:,.0f} km², "
+                       "of which only part belongs (the text does not say which)")
+    elif z["geometry_quality"] == "indicative":
+        figures.append(f"面积 Area: {documented:,.0f} km² documented; the indicative outline is drawn to that area ({drawn:,.0f} km²)")
+    elif documented:
+        figures.append(f"面积 Area: {documented:,.0f} km² documented, {z['area_km2']:,.0f} km² measured ({z['area_difference_pct']:+.2f}%)")
     else:
         figures.append(f"面积 Area: {z['area_km2']:,.0f} km² measured (no documented figure)")
     if z["population_wan_documented"]:
@@ -126,7 +135,8 @@ def render_zone(report: ZoneReport, labels: dict[str, str], share_url: str, map_
     offline = export_url is None
     root = zone_map(report, inline_assets=offline)
     z = report.zone
-    by_province = [({"sichuan": "四川 Sichuan", "chongqing": "重庆 Chongqing"}.get(k, k), v) for k, v in (z["area_km2_by_province"] or {}).items()]
+    by_province = [({"sichuan": "四川 Sichuan", "chongqing": "重庆 Chongqing"}.get(k, k), v)
+                   for k, v in (z["area_km2_by_province"] or {}).items() if v is not None]
     projects = [
         {"mode": labels.get(layer_id, layer_id), "name_zh": r["name_zh"], "name_en": r["name_en"], "status": r["status"],
          "status_zh": r["status_zh"], "as_of": r["status_as_of"] or "", "facility": r["facility_status"] or "",
@@ -139,7 +149,7 @@ def render_zone(report: ZoneReport, labels: dict[str, str], share_url: str, map_
         # Trusted markup made here or by Folium from escaped data; everything else is autoescaped.
         "map_header": Markup(root.header.render()), "map_div": Markup(root.html.render()),
         "map_script": Markup(root.script.render()), "page_css": Markup(PAGE_CSS),
-        "area_chart": Markup(bar_chart_svg(by_province, "km²")),
+        "area_chart": Markup(bar_chart_svg(by_province, "km²")), "area_chart_empty": not by_province,
         "status_chart": Markup(stacked_status_svg(report.counts, labels)),
         "leaflet_css": Markup((STATIC / "vendor/leaflet-1.9.4/leaflet.css").read_text(encoding="utf-8")) if offline else "",
         "leaflet_js": Markup((STATIC / "vendor/leaflet-1.9.4/leaflet.js").read_text(encoding="utf-8")) if offline else "",

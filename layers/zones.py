@@ -104,7 +104,7 @@ SPEC = LayerSpec(
         Field("area_km2_drawn", "number", "Area of the drawn geometry, km² (Albers equal-area)"),
         Field("area_km2_documented", "number", "Area stated in the documents, km²"),
         Field("area_difference_pct", "number", "(measured − documented) / documented × 100"),
-        Field("area_km2_by_province", "object", "Measured area split by province, km²"),
+        Field("area_km2_by_province", "object", "Measured area split by province, km² (null values where members belong only in part and the text does not say which)"),
         Field("area_km2_by_part_documented", "array", "Documented area per member where the text splits it: list of {adcode, name_zh, area_km2}"),
         Field("population_wan_documented", "number", "Population stated in the documents, 万人 (10,000 people)"),
         Field("gdp_yi_yuan_documented", "number", "GDP stated in the documents, 亿元 (100 million yuan)"),
@@ -209,10 +209,19 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                                          "does not say which part of them belongs; area_km2 is the documented area")
         geoms.append(geom)
         province_of = counties.loc[adcodes, "province_adcode"].map(boundaries.PROVINCE_ADCODES)
-        by_province = {
-            p: round(float(county_area.loc[province_of.index[province_of == p]].sum()), 1)
-            for p in sorted(set(province_of))
-        }
+        if partial and row.id in outline_notes and outline_notes[row.id].startswith("indicative extent"):
+            # Only part of the units belongs and the text does not say which: no split can be measured.
+            by_province = {p: None for p in sorted(set(province_of))}
+        elif partial:
+            by_province = {  # the drawn outline, split by the provinces it lies in
+                p: round(float(area_km2(gpd.GeoSeries([geom.intersection(counties.loc[province_of.index[province_of == p]].geometry.union_all())], crs="EPSG:4326")).iloc[0]), 1)
+                for p in sorted(set(province_of))
+            }
+        else:
+            by_province = {
+                p: round(float(county_area.loc[province_of.index[province_of == p]].sum()), 1)
+                for p in sorted(set(province_of))
+            }
         plan = docs[row.plan_doc]
         records.append(
             {

@@ -221,8 +221,11 @@
         el("span", { class: "atlas-cite-doc", text: " — " + (m.doc_title_zh || m.doc) + (m.doc_date ? " (" + m.doc_date + ")" : "") + ", " + m.seed })
       ]));
     });
-    var quality = p.geometry_quality === "schematic" ? "示意线：经过文件所列地点 Schematic: through the places the documents name" :
-      p.geometry_quality === "approximate" ? "位置近似：所在区县的天地图点 Approximate: the Tianditu point of its county" : null;
+    // How the geometry was made (the layer says: a site, a route through sourced waypoints, a river…).
+    var quality = p.geometry_quality === "schematic" ? "示意线 Schematic: " + (p.derivation || "through the places the documents name") :
+      p.geometry_quality === "sited" ? "位置 Sited: " + (p.derivation || "") :
+      p.geometry_quality === "unlocated" ? "未定位 Not located: " + (p.derivation || "") :
+      p.geometry_quality === "approximate" ? "位置近似 Approximate: a label point, no sourced site" : null;
     var asOf = p.status_as_of ? " · 截至 as of " + p.status_as_of : "";
     var exits = (p.exits || []).map(function (x) { return x.toward_zh + (x.toward_en ? " " + x.toward_en : ""); });
     return el("div", { class: "atlas-popup", "data-feature-id": p.id }, [

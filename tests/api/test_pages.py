@@ -54,3 +54,14 @@ def test_tianditu_basemap_with_a_key_from_settings(catalog):
         r = c.get("/")
     assert "tianditu.gov.cn/vec_w" in r.text and "tk=abc123" in r.text and "(CGCS2000)" in r.text
     assert "https://*.tianditu.gov.cn" in r.headers["content-security-policy"]
+
+
+def test_every_zone_page_renders_and_says_how_its_area_reads(client, catalog):
+    for zone_id, quality in zip(catalog.layers["zones"].frame["id"], catalog.layers["zones"].frame["geometry_quality"]):
+        r = client.get(f"/zones/{zone_id}")
+        assert r.status_code == 200, zone_id
+        if zone_id == "zone:mingyueshan":
+            assert "of which only part belongs" in r.text and "no split by province" in r.text
+        if zone_id == "zone:gaozhu":
+            assert "indicative outline is drawn to that area" in r.text
+    assert client.get("/zones/wandakai").status_code == 200  # the prefix may be left out
