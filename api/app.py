@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.state.static_version = _static_version()
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Replays stored GeoJSON responses before any routing or validation work.
-    app.add_middleware(RawResponseCache)
+    if settings.raw_response_cache:
+        app.add_middleware(RawResponseCache)
     app.add_middleware(QueryStringGuard)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     #: Directory of curated data files; default: the package's own layers/data.
     data_dir: str | None = None
+    #: Replay stored responses to repeated GETs before routing (see api.caching.RawResponseCache).
+    raw_response_cache: bool = True
     #: Directory whose templates override the packaged ones (static/templates) by file name.
     templates_dir: str | None = None
     #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
