@@ -59,3 +59,28 @@ def test_length_of_a_frame_keeps_its_index_and_marks_missing_geometry():
 def test_area_of_a_frame_keeps_its_index():
     frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(106, 29, 107, 30)], index=["cell"], crs="EPSG:4326")
     assert list(area_km2(frame).index) == ["cell"]
+
+
+def test_disc_with_area_has_the_area_asked_for_inside_its_region():
+    """Checked against the ellipsoid (pyproj.Geod), not the projection the function uses."""
+    from pyproj import Geod
+
+    from geo.errors import GeoError
+    from geo.measure import disc_with_area
+    geod = Geod(ellps="WGS84")
+    region = box(106.0, 29.0, 107.0, 30.0)  # ~10,700 km²
+    for target in (50.0, 262.0, 2000.0):
+        disc = disc_with_area(106.3, 29.4, region, target)
+        area = abs(geod.geometry_area_perimeter(disc)[0]) / 1e6
+        assert area == pytest.approx(target, rel=0.01), target
+        assert region.buffer(1e-9).contains(disc) and disc.contains(Point(106.3, 29.4))
+    clipped = disc_with_area(106.01, 29.5, region, 500.0)  # near the west edge: the disc is cut, and grows to make up
+    assert abs(geod.geometry_area_perimeter(clipped)[0]) / 1e6 == pytest.approx(500.0, rel=0.01)
+    assert clipped.bounds[0] == pytest.approx(106.0, abs=1e-6)
+    small = box(106.4, 29.4, 106.6, 29.6)
+    with pytest.raises(GeoError) as info:
+        disc_with_area(106.5, 29.5, small, 5000.0)
+    expected = round(abs(geod.geometry_area_perimeter(small)[0]) / 1e6)
+    assert str(info.value) == f"the area to clip to ({expected:.0f} km²) is smaller than 5000.0 km²"
+    tiny = disc_with_area(106.5, 29.5, small, 0.5)  # a radius of 0.4 km: the search starts at 0
+    assert abs(geod.geometry_area_perimeter(tiny)[0]) / 1e6 == pytest.approx(0.5, rel=0.01)
