@@ -50,3 +50,30 @@ def uvicorn_server(target: list[str], startup_s: float = 120):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def open_page(browser, server, width=1400, height=900):
+    """A page on a viewport that fails the test on any request off the server, a JavaScript
+    error or a CSP violation."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith((server, "file://")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        yield pg
+    finally:
+        context.close()
+    assert not outside, f"page tried to reach the network: {outside}"
+    assert not errors, f"JavaScript errors or CSP violations: {errors}"

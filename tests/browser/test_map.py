@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers.registry import REGISTRY
-from tests.browser.servers import uvicorn_server
+from tests.browser.servers import open_page, uvicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,26 +38,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    # Offline proof: any request that is not to our server fails the test.
-    outside: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith((server, "file://")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-    yield pg
-    context.close()
-    assert not outside, f"page tried to reach the network: {outside}"
-    assert not errors, f"JavaScript errors or CSP violations: {errors}"
+    """A page that fails the test on any request off the server (offline proof), a JavaScript
+    error or a CSP violation."""
+    with open_page(browser, server) as pg:
+        yield pg
 
 
 def test_map_draws_zones_and_opens_a_popup(page, server):
