@@ -42,13 +42,16 @@ from layers.status import STATUSES
 #: "规划建设" and "适时推动…实施" are plans. The last class, ``none``, is the verbs of an existing
 #: facility that is used, leaned on, optimised or promoted (依托, 用好, 发挥, 提升, 优化, 巩固,
 #: 支持…合作, 运营, 对外开放 of a port): they say nothing about works, so they never decide a
-#: works status.
+#: works status. A bare "建设" in a plan asks for the facility without saying work has begun, so
+#: it is a plan item; "推进…规划建设运营" advances the works through to operation, so it is
+#: construction, although it contains 规划.
 #: ``docs/status-verbs.md`` lists every verb phrase of the data with its class and count.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
     (r"已建成|已完成|已竣工|已投运|已开通|首次运营|恢复", "completed"),
     (r"前期|工可|争取开工|力争开工|力争启动|争取启动|争取设立|争取纳入|申报|推进…开工|推进…启动", "preparatory"),
     (r"研究|论证|谋划", "study"),
-    (r"规划|适时|打造|构建|培育", "planned"),
+    (r"推进….*建设运营", "under_construction"),
+    (r"^建设$|规划|适时|打造|构建|培育", "planned"),
     (r"开工|建设|建成|竣工|投用|投运|通车|续建|新建|新（改、扩）建|扩建|改建|迁建|改造|扩能|扩容|实施|加快|加速|提速|推进|完成"
      r"|整治|疏浚|共建|开发|增储上产|提高航道等级|航道标准|升级", "under_construction"),
     (r"依托|用好|拥有|紧邻|发挥|提升|优化|巩固|支持|合作|共享|利用|拓展|运营|用足|发展|穿境|过境|纵横交错|为骨干|为辅港"
@@ -94,6 +97,9 @@ class Mention(BaseModel):
     length_km: float | None = PField(default=None, gt=0)
     investment_yi_yuan: float | None = PField(default=None, gt=0)
     content: str | None = None
+    #: The verb comes from a key-task table's progress/target column (项目进度/工作目标), not its
+    #: content column: the document's most specific word on the project.
+    progress_column: bool = False
 
     def citation(self) -> Citation:
         return Citation(seed=self.seed, doc=self.doc, quote=self.quote)
@@ -354,6 +360,11 @@ def decide_status(row: ProjectRow, mentions: list[Mention], docs: dict[str, Docu
     # is not yet construction); "planned" yields to any named stage of the same document.
     candidates = [(m, *classify_verb(m.status_zh)) if m.status_zh else (m, "planned", TABLE_RULE) for m in newest]
     candidates = [c for c in candidates if c[1] != "none"]
+    # A key-task table row's progress column is the document's most specific word on that
+    # project: it decides over the same document's prose (达万快速通道: progress 争取纳入…规划,
+    # prose 规划论证).
+    progress = [c for c in candidates if c[0].progress_column]
+    candidates = progress or candidates
     staged = [c for c in candidates if c[1] != "planned"] or candidates
     if staged:
         deciding, works, rule = min(staged, key=lambda c: STATUSES.index(c[1]))

@@ -19,14 +19,17 @@ WORDS = {
     "preparatory": ["前期", "工可", "争取开工", "力争开工", "力争启动", "争取启动", "争取设立", "争取纳入", "申报", "推进…开工",
                     "推进…启动"],
     "study": ["研究", "论证", "谋划"],
-    "planned": ["规划", "适时", "打造", "构建", "培育"],
-    "under_construction": ["开工", "建设", "建成", "竣工", "投用", "投运", "通车", "续建", "新建", "新（改、扩）建", "扩建", "改建",
+    "planned": ["^建设$", "规划", "适时", "打造", "构建", "培育"],
+    "under_construction": ["推进….*建设运营", "开工", "建设", "建成", "竣工", "投用", "投运", "通车", "续建", "新建", "新（改、扩）建", "扩建", "改建",
                            "迁建", "改造", "扩能", "扩容", "实施", "加快", "加速", "提速", "推进", "完成", "整治", "疏浚", "共建",
                            "开发", "增储上产", "提高航道等级", "航道标准", "升级"],
     "none": ["依托", "用好", "拥有", "紧邻", "发挥", "提升", "优化", "巩固", "支持", "合作", "共享", "利用", "拓展", "运营",
              "用足", "发展", "穿境", "过境", "纵横交错", "为骨干", "为辅港", "释放", "畅通", "增强", "完善", "互联互通", "联动",
              "为引领", "开放"],
 }
+#: Text that a rule word which is not plain text (an anchor, a wildcard) or that is shadowed when
+#: alone (bare 建设 is a plan item) stands for.
+SAMPLES = {"^建设$": "建设", "推进….*建设运营": "携手推进…规划建设运营", "建设": "建设Ⅳ级单线铁路2.8公里"}
 TABLE = [pytest.param(word, cls, id=f"{cls}-{word}") for cls, words in WORDS.items() for word in words]
 
 #: Phrases as the documents write them, where two rules meet: the order of the rules decides.
@@ -53,7 +56,7 @@ PHRASES = [
 
 @pytest.mark.parametrize("word, cls", TABLE)
 def test_every_rule_word_names_its_class(word, cls):
-    got, pattern = classify_verb(word)
+    got, pattern = classify_verb(SAMPLES.get(word, word))
     assert got == cls
     assert pattern is not None and word in pattern.split("|"), pattern  # decided by the rule that lists the word
 
@@ -163,3 +166,24 @@ def test_an_uncurated_facility_is_guessed_from_upgrade_with_low_confidence(upgra
 def _pattern(word: str) -> str:
     """The rule pattern listing ``word`` (the rule text is what status_rule quotes)."""
     return next(pattern for pattern, _ in STATUS_RULES if word in pattern.split("|"))
+
+
+def test_a_key_task_tables_progress_column_decides_over_the_same_documents_prose():
+    # 达万快速通道 in the 2023 tasks: prose 规划论证 (study), table progress 争取纳入…规划 (preparatory).
+    progress = Mention(doc="new", seed="000_x.txt", quote="测试线 争取纳入规划", status_zh="争取纳入国省交通路网规划",
+                       content="新建测试线70公里。", progress_column=True)
+    mentions = [mention("new", "规划论证", "规划论证测试线"), progress]
+    got = decide_status(row(facility="new"), mentions, DOCS)
+    assert (got["works_status"], got["status_quote"]) == ("preparatory", "测试线 争取纳入规划")
+    # Without the progress flag the least advanced stage of the document decides.
+    plain = progress.model_copy(update={"progress_column": False})
+    assert decide_status(row(facility="new"), [mentions[0], plain], DOCS)["works_status"] == "study"
+
+
+@pytest.mark.parametrize("verb, expected", [
+    ("建设", "planned"),  # a plan's bare 建设 asks for the facility; it says no work has begun
+    ("加快建设", "under_construction"), ("推进…建设", "under_construction"), ("深化…建设", "under_construction"),
+    ("携手推进…规划建设运营", "under_construction"), ("规划建设", "planned"), ("建设Ⅳ级单线铁路", "under_construction"),
+])
+def test_bare_construction_is_a_plan_item_but_qualified_construction_is_works(verb, expected):
+    assert classify_verb(verb)[0] == expected
