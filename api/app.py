@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import catalog_openapi
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages, search
-from api.caching import RawResponseCache, ResponseCache
+from api.caching import FeatureBytes, RawResponseCache, ResponseCache, ResultCache, cache_budget
 from api.security import QueryStringGuard, SecurityHeaders
 from api.settings import Settings
 from layers.catalog import Catalog
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     async def lifespan(app: FastAPI):
         cat = catalog or Catalog(data_dir=settings.data_dir)
         if not cat.layers and not cat.errors:
-            cat.load()
+            cat.load(artifact_dir=settings.artifact_path)
         for layer_id, err in cat.errors.items():
             log.error("layer %s unavailable: %s", layer_id, err)
         app.state.catalog = cat
@@ -69,13 +69,17 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.state.settings = settings
     if catalog is not None and (catalog.layers or catalog.errors):
         app.state.catalog = catalog  # already loaded: usable before start-up (ASGI test clients)
-    app.state.response_cache = ResponseCache()
+    budget = cache_budget(settings.cache_max_bytes)
+    app.state.cache_budget = budget
+    app.state.response_cache = ResponseCache(budget.bodies)
+    app.state.result_cache = ResultCache(budget.results)
+    app.state.feature_bytes = FeatureBytes(budget.features)
     app.state.map_html = None
     app.state.static_version = _static_version()
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Replays stored GeoJSON responses before any routing or validation work.
     if settings.raw_response_cache:
-        app.add_middleware(RawResponseCache)
+        app.add_middleware(RawResponseCache, max_bytes=budget.raw_responses)
     app.add_middleware(QueryStringGuard)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)

@@ -1,19 +1,227 @@
-"""Response cache: serialised bodies by layer version and parameters, with gzip made once.
+"""Response caches, all bounded in bytes, and FeatureCollections assembled from bytes encoded once.
 
-A repeated request does no geometry, JSON or compression work: the body, its gzip form and a
-strong ETag for each representation are kept, and ``If-None-Match`` is answered with 304.
+How a GeoJSON request is served (``/api/layers/{id}``, ``/ogc/collections/{id}/items``):
+
+1. the catalog selects row positions (spatial index, then filters);
+2. :class:`FeatureBytes` holds each feature of a layer representation (full, or a map zoom
+   level; an output CRS) encoded once, so the selected features are joined, not serialised;
+3. :class:`ResultCache` keeps the joined features and their gzip form by *result* (layer,
+   version, representation, selected positions), so different bboxes that select the same
+   features share one stored body and one compression;
+4. the members after the features (numberMatched, links…) are small and made per request;
+   the gzip body is the stored compressed features followed by a compressed tail, one valid
+   gzip stream (deflate blocks end on a byte boundary with a sync flush; the CRC is carried on).
+
+:class:`RawResponseCache` in front of routing replays a stored response to a repeated URL. No
+key contains the Host header: links are built from the configured public URL or are
+root-relative (:mod:`api.urls`), so any client's Host cannot fill or poison a cache.
+
+Every cache is a :class:`ByteLRU` whose share of ``Settings.cache_max_bytes`` is set in
+:func:`cache_budget`.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import struct
 import threading
+import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from fastapi import Request, Response
 
-_CACHE_SIZE = 512
+from geo.geojson import collection_parts, encode_features
+
+GZIP_LEVEL = 6
+#: gzip member header: deflate, no name, mtime 0, no extra flags, OS unknown.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_HEAD, _ = collection_parts()
+
+
+class ByteLRU:
+    """A least-recently-used map bounded by the total size in bytes of its values.
+
+    A value larger than the whole bound is returned to its caller but not kept.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key):
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit[0]
+        return None
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self._items[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, gone) = self._items.popitem(last=False)
+                self.bytes -= gone
+
+    def get_or_make(self, key, make: Callable, size_of: Callable[[object], int]):
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value, size_of(value))
+        return value
+
+
+@dataclass(frozen=True)
+class CacheBudget:
+    """Bytes each cache of a worker may hold; together ``total``."""
+
+    total: int
+    raw_responses: int
+    results: int
+    bodies: int
+    features: int
+
+
+def cache_budget(total: int) -> CacheBudget:
+    """Split ``Settings.cache_max_bytes`` between the caches.
+
+    Replayed responses and stored results get most (they are what makes repeated and
+    overlapping requests cheap); encoded features need a few MiB per layer representation.
+    """
+    return CacheBudget(total, raw_responses=total * 4 // 10, results=total * 3 // 10, bodies=total // 10,
+                       features=total - total * 4 // 10 - total * 3 // 10 - total // 10)
+
+
+class FeatureBytes:
+    """Each feature of a layer representation encoded once (:func:`geo.geojson.encode_features`).
+
+    A representation is (layer, version, ``for_map`` and zoom, output CRS); its fragments are
+    aligned with the layer frame's rows, so a page's positions index them directly.
+    """
+
+    def __init__(self, max_bytes: int):
+        self._lru = ByteLRU(max_bytes)
+
+    def fragments(self, catalog, layer, for_map: bool, zoom: int | None, crs=None) -> list[bytes]:
+        from geo.simplify import decimals_for_zoom
+
+        key = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
+
+        def make() -> list[bytes]:
+            frame = catalog.map_frame(layer.spec.id, zoom) if for_map else layer.frame
+            decimals = decimals_for_zoom(zoom) if (for_map and zoom is not None) else None
+            return encode_features(frame, crs=crs, decimals=decimals)
+
+        return self._lru.get_or_make(key, make, lambda frags: sum(map(len, frags)) + 64 * len(frags))
+
+
+class StoredFeatures:
+    """The opening of a FeatureCollection and its joined features, with their gzip form.
+
+    The gzip form is a gzip header and deflate blocks ending in a sync flush (not final), so a
+    compressed tail can follow; ``crc`` and ``size`` are carried on to the gzip trailer.
+    """
+
+    __slots__ = ("raw", "tag", "crc", "_gzip")
+
+    def __init__(self, raw: bytes, tag: str):
+        self.raw = raw
+        self.tag = tag
+        self.crc = zlib.crc32(raw)
+        self._gzip: bytes | None = None
+
+    @property
+    def gzip_open(self) -> bytes:
+        if self._gzip is None:
+            packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+            self._gzip = _GZIP_HEADER + packer.compress(self.raw) + packer.flush(zlib.Z_SYNC_FLUSH)
+        return self._gzip
+
+    @property
+    def size(self) -> int:
+        return len(self.raw) + (len(self._gzip) if self._gzip is not None else 0) + 200
+
+
+class ResultCache:
+    """Joined features by result: (layer, version, representation, selected positions)."""
+
+    def __init__(self, max_bytes: int):
+        self._lru = ByteLRU(max_bytes)
+
+    def features(self, representation: tuple, positions: np.ndarray, fragments: Sequence[bytes]) -> StoredFeatures:
+        digest = hashlib.blake2b(np.ascontiguousarray(positions, dtype=np.int64).tobytes(), digest_size=16,
+                                 person=b"atlas-positions").hexdigest()
+        key = (representation, digest)
+        stored = self._lru.get(key)
+        if stored is None:
+            tag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+            stored = StoredFeatures(_HEAD + b",".join([fragments[i] for i in positions.tolist()]), tag)
+            self._lru.put(key, stored, stored.size)
+        return stored
+
+    def touch(self, stored: StoredFeatures, representation: tuple, positions: np.ndarray) -> None:
+        """Re-account a stored result whose gzip form was made after it was stored."""
+        digest = hashlib.blake2b(np.ascontiguousarray(positions, dtype=np.int64).tobytes(), digest_size=16,
+                                 person=b"atlas-positions").hexdigest()
+        self._lru.put((representation, digest), stored, stored.size)
+
+
+def _gzip_close(stored: StoredFeatures, tail: bytes) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS, 1)
+    return (stored.gzip_open + packer.compress(tail) + packer.flush(zlib.Z_FINISH)
+            + struct.pack("<II", zlib.crc32(tail, stored.crc), (len(stored.raw) + len(tail)) & 0xFFFFFFFF))
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    return etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+
+
+def _wants_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "").lower()
+
+
+def collection_response(request: Request, catalog, layer, positions: np.ndarray, *, for_map: bool = False,
+                        zoom: int | None = None, crs=None, media_type: str, headers: dict | None = None,
+                        **members) -> Response:
+    """A FeatureCollection of the layer's features at ``positions`` followed by ``members``.
+
+    The features come from the result cache (made from the encoded features on a miss); the
+    members are written per request. ETags are strong per representation (plain or gzip) and
+    ``If-None-Match`` is answered with 304.
+    """
+    state = request.app.state
+    representation = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
+    fragments = state.feature_bytes.fragments(catalog, layer, for_map, zoom, crs)
+    stored = state.result_cache.features(representation, positions, fragments)
+    _, tail = collection_parts(**members)
+    tail_tag = hashlib.blake2b(tail, digest_size=6).hexdigest()
+    wants_gzip = _wants_gzip(request)
+    etag = f'"{stored.tag}-{tail_tag}{"-gzip" if wants_gzip else ""}"'
+    headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    if wants_gzip:
+        had_gzip = stored._gzip is not None
+        body = _gzip_close(stored, tail)
+        if not had_gzip:
+            state.result_cache.touch(stored, representation, positions)
+        return Response(body, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
+    return Response(stored.raw + tail, media_type=media_type, headers=headers)
 
 
 class CachedBody:
@@ -29,71 +237,59 @@ class CachedBody:
     @property
     def gzip(self) -> bytes:
         if self._gzip is None:
-            self._gzip = gzip.compress(self.body, compresslevel=6, mtime=0)
+            self._gzip = gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)
         return self._gzip
 
     @property
     def gzip_etag(self) -> str:
         return self.etag[:-1] + '-gzip"'
 
+    @property
+    def size(self) -> int:
+        return len(self.body) * 2 + 200  # room for the gzip form, made on first use
+
 
 class ResponseCache:
-    """Serialised bodies by (layer version, parameters): a repeated request does no geometry,
-    JSON or compression work."""
+    """Serialised bodies (downloads, search results) by a key that names everything they depend
+    on: a repeated request does no geometry, JSON or compression work."""
 
-    def __init__(self, size: int = _CACHE_SIZE):
-        self.size = size
-        self._items: OrderedDict[tuple, CachedBody] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, max_bytes: int):
+        self._lru = ByteLRU(max_bytes)
 
     def get_or_make(self, key: tuple, make) -> CachedBody:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        cached = CachedBody(make())
-        with self._lock:
-            self._items[key] = cached
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return cached
+        return self._lru.get_or_make(key, lambda: CachedBody(make()), lambda cached: cached.size)
 
 
 def cached_response(request: Request, key: tuple, make, media_type: str, headers: dict | None = None) -> Response:
     """Serve ``make()``'s bytes from the cache under ``key``, gzip-encoded when the client accepts it."""
     cached = request.app.state.response_cache.get_or_make(key, make)
-    wants_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
+    wants_gzip = _wants_gzip(request)
     etag = cached.gzip_etag if wants_gzip else cached.etag
     headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if wants_gzip:
         return Response(cached.gzip, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
     return Response(cached.body, media_type=media_type, headers=headers)
 
 
-
-
 class RawResponseCache:
     """ASGI middleware: replays stored responses to repeated GETs without entering the app.
 
     The catalog does not change while the process runs, so a successful GeoJSON/JSON response
-    to the same path, query string, host and gzip preference is the same bytes every time.
-    Storing them here, in front of routing, validation and dependencies, is what lets a
-    repeated request cost a dictionary lookup. ``If-None-Match`` is answered with 304 from the
-    stored ETag. Bounded by entry count and total bytes (least recently used first out).
+    to the same path, query string and gzip preference is the same bytes every time (links do
+    not depend on the Host header: see :mod:`api.urls`). Storing them here, in front of
+    routing, validation and dependencies, is what lets a repeated request cost a dictionary
+    lookup. ``If-None-Match`` is answered with 304 from the stored ETag. Bounded in bytes
+    (least recently used first out).
     """
 
-    CACHEABLE_PREFIXES = (b"/api/layers/", b"/api/features/", b"/ogc/collections/")
+    CACHEABLE_PREFIXES = (b"/api/layers/", b"/api/features/", b"/api/search", b"/ogc/collections/")
     CACHEABLE_TYPES = (b"application/geo+json", b"application/json")
 
-    def __init__(self, app, max_entries: int = 4096, max_bytes: int = 256 * 1024 * 1024):
+    def __init__(self, app, max_bytes: int = 64 * 1024 * 1024):
         self.app = app
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._lru = ByteLRU(max_bytes)
 
     @staticmethod
     def _header(scope, name: bytes) -> bytes:
@@ -111,11 +307,8 @@ class RawResponseCache:
             await self.app(scope, receive, send)
             return
         gz = b"gzip" in self._header(scope, b"accept-encoding").lower()
-        key = (scope["path"], scope.get("query_string", b""), self._header(scope, b"host"), gz)
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
+        key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), gz)
+        hit = self._lru.get(key)
         if hit is not None:
             status, headers, body = hit
             etag = next((v for k, v in headers if k == b"etag"), None)
@@ -149,11 +342,4 @@ class RawResponseCache:
         if not ctype.startswith(self.CACHEABLE_TYPES) or not any(k == b"etag" for k, _ in headers):
             return
         body = b"".join(captured["chunks"])
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (200, headers, body)
-            self._bytes += len(body)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, _, old) = self._items.popitem(last=False)
-                self._bytes -= len(old)
+        self._lru.put(key, (200, headers, body), len(body) + 64 * len(headers) + 256)

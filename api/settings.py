@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -32,9 +34,27 @@ class Settings(BaseSettings):
     raw_response_cache: bool = True
     #: Directory whose templates override the packaged ones (static/templates) by file name.
     templates_dir: str | None = None
+    #: Public base URL of the service (e.g. https://atlas.example.org/cy): links in responses are
+    #: absolute under it; unset, they are root-relative. Never taken from the Host header.
+    public_url: str | None = None
+    #: Bytes all response caches of one worker may hold together (replayed responses, stored
+    #: results, bodies, encoded features): see api.caching.cache_budget.
+    cache_max_bytes: int = Field(192 * 1024 * 1024, ge=1024 * 1024)
+    #: Directory of the built-layers artifact (a start with a valid one skips the build); unset:
+    #: $XDG_CACHE_HOME/chengyu-atlas (~/.cache/chengyu-atlas). "off" builds on every start.
+    artifact_dir: str | None = None
     #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
     default_limit: int = Field(10, ge=1)
     max_limit: int = Field(1000, ge=1)
+
+    @property
+    def artifact_path(self) -> Path | None:
+        """The artifact directory to use, None when switched off."""
+        if self.artifact_dir is None:
+            from layers.artifact import default_dir
+
+            return default_dir()
+        return None if self.artifact_dir.strip().lower() == "off" else Path(self.artifact_dir)
 
     @model_validator(mode="after")
     def _check_limits(self) -> Settings:
@@ -49,6 +69,8 @@ class Settings(BaseSettings):
                 f"ATLAS_BASEMAP_DATUM={self.basemap_datum!r}: only WGS84 or CGCS2000 tiles line up with the "
                 "atlas layers; GCJ-02 tiles (Amap, Tencent) are ~500 m off"
             )
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("ATLAS_PUBLIC_URL must be an absolute http(s) URL, e.g. https://atlas.example.org/cy")
         if self.basemap_url and not self.basemap_url.startswith(("http://", "https://", "/")):
             raise ValueError("ATLAS_BASEMAP_URL must be an http(s) URL template or a path on this server")
         return self

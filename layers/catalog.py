@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.simplify import simplify_for_zoom
+from layers import artifact as _artifact
 from layers.context import BuildContext, CuratedData
 from layers.datafiles import DATA_DIR
 from layers.errors import LayerError, UnknownFeatureError, UnknownLayerError
@@ -146,17 +148,51 @@ class Catalog:
         self.errors: dict[str, str] = {}
         self._feature_index: dict[str, tuple[str, int]] = {}
         self._zoom_frames: dict[tuple[str, int], gpd.GeoDataFrame] = {}
+        self._search_index = None
 
     @property
     def data_dir(self) -> Path:
         return self.data.data_dir
 
-    def load(self) -> Catalog:
+    def load(self, artifact_dir: Path | str | None = None) -> Catalog:
         """Build every layer after its dependencies; record failures instead of raising.
 
         A layer whose dependency failed is not built: its error names the dependency.
-        Returns self.
+        With ``artifact_dir``, the default registry's build is read from the artifact there
+        when its fingerprint matches (:mod:`layers.artifact`), and written there after a
+        complete build. Returns self.
         """
+        artifact = self._artifact_path(artifact_dir)
+        stored = _artifact.load(artifact) if artifact is not None else None
+        if stored is not None and set(stored["layers"]) | set(stored["errors"]) == set(self._defs):
+            for layer_id, (frame, version, text) in stored["layers"].items():
+                self._add(Layer(self._defs[layer_id].spec, frame, version, text))
+            self.errors.update(stored["errors"])
+            log.info("layers read from %s", artifact)
+        else:
+            self._build()
+            if artifact is not None and not self.errors:
+                _artifact.save(artifact, {i: (x.frame, x.version, x.search_text) for i, x in self.layers.items()}, self.errors)
+        # Keep registry order for every listing.
+        self.layers = {i: self.layers[i] for i in self._defs if i in self.layers}
+        return self
+
+    def _artifact_path(self, artifact_dir) -> Path | None:
+        """Where the artifact of this build lives; None when there is none to use (no directory,
+        or layers other than the default registry's, whose code the fingerprint does not cover)."""
+        from layers.registry import REGISTRY
+
+        if artifact_dir is None or [d.spec.id for d in REGISTRY] != list(self._defs) or any(
+                self._defs[d.spec.id] is not d for d in REGISTRY):
+            return None
+        return _artifact.path_for(Path(artifact_dir), self.data_dir)
+
+    def _add(self, layer: Layer) -> None:
+        self.layers[layer.spec.id] = layer
+        for pos, fid in enumerate(layer.frame["id"]):
+            self._feature_index[fid] = (layer.spec.id, pos)
+
+    def _build(self) -> None:
         for d in build_order(self._defs.values()):
             spec = d.spec
             broken = [dep for dep in spec.depends_on if dep not in self.layers]
@@ -172,12 +208,24 @@ class Catalog:
                 self.errors[spec.id] = f"{type(exc).__name__}: {exc}"
                 continue
             frame = frame.reset_index(drop=True)
-            self.layers[spec.id] = Layer(spec, frame, _version(frame), search_text(frame, spec.searchable_fields))
-            for pos, fid in enumerate(frame["id"]):
-                self._feature_index[fid] = (spec.id, pos)
-        # Keep registry order for every listing.
-        self.layers = {i: self.layers[i] for i in self._defs if i in self.layers}
-        return self
+            self._add(Layer(spec, frame, _version(frame), search_text(frame, spec.searchable_fields)))
+
+    @property
+    def version(self) -> str:
+        """Changes when any built layer's data does (or a layer starts or stops building)."""
+        digest = hashlib.sha256()
+        for layer_id, layer in self.layers.items():
+            digest.update(f"{layer_id}={layer.version};".encode())
+        return digest.hexdigest()[:16]
+
+    @property
+    def search_index(self):
+        """The :class:`layers.search.SearchIndex` of every built layer, made on first use."""
+        if self._search_index is None:
+            from layers.search import SearchIndex
+
+            self._search_index = SearchIndex(self.layers.values())
+        return self._search_index
 
     @property
     def ids(self) -> list[str]:
@@ -246,8 +294,12 @@ class Catalog:
             self._zoom_frames[key] = frame
         return self._zoom_frames[key]
 
-    def mask(self, layer_id: str, query: FeatureQuery) -> pd.Series:
-        """Boolean mask of the layer's rows that ``query`` selects (paging aside).
+    def positions(self, layer_id: str, query: FeatureQuery) -> np.ndarray:
+        """Row positions (ascending, frame order) of the layer's features ``query`` selects,
+        paging aside.
+
+        The bbox goes through the layer's spatial index; the other filters are applied only
+        to the rows it leaves, so a small window over a large layer costs what it selects.
 
         Raises
         ------
@@ -256,26 +308,40 @@ class Catalog:
         """
         layer = self.get(layer_id)
         frame = layer.frame
-        mask = pd.Series(True, index=frame.index)
-        for name, value in query.filters:
-            mask &= property_mask(frame, name, value)
-        if query.period is not None:
-            mask &= period_mask(frame, layer.spec.temporal_fields, query.period, layer.spec.temporal_fallback_start)
         if query.bbox is not None:
             from shapely.geometry import box
 
-            hits = frame.sindex.query(box(*query.bbox.as_tuple()), predicate="intersects")
-            mask &= frame.index.isin(hits)
+            hits = np.sort(frame.sindex.query(box(*query.bbox.as_tuple()), predicate="intersects"))
+        else:
+            hits = np.arange(len(frame))
+        if not (query.filters or query.period is not None or query.q):
+            return hits
+        keep = np.ones(len(hits), dtype=bool)
+        # Property and period filters read the whole column, so that a value of the wrong type
+        # is refused whatever the window selects.
+        for name, value in query.filters:
+            keep &= property_mask(frame, name, value).to_numpy(dtype=bool)[hits]
+        if query.period is not None:
+            keep &= period_mask(frame, layer.spec.temporal_fields, query.period,
+                                layer.spec.temporal_fallback_start).to_numpy(dtype=bool)[hits]
         if query.q:
+            text = layer.search_text.iloc[hits]
             for word in query.q.lower().split():
-                mask &= layer.search_text.str.contains(word, regex=False)
-        return mask
+                keep &= text.str.contains(word, regex=False).to_numpy(dtype=bool)
+        return hits[keep]
+
+    def mask(self, layer_id: str, query: FeatureQuery) -> pd.Series:
+        """Boolean mask of the layer's rows that ``query`` selects (paging aside); see
+        :meth:`positions`."""
+        frame = self.get(layer_id).frame
+        out = np.zeros(len(frame), dtype=bool)
+        out[self.positions(layer_id, query)] = True
+        return pd.Series(out, index=frame.index)
 
     def select(self, layer_id: str, query: FeatureQuery, for_map: bool = False, zoom: int | None = None) -> Page:
         """The page of features ``query`` selects: full features, or as the map shows them
         (``for_map``, at ``zoom``: see :meth:`map_frame`). Selection always uses full geometry."""
-        mask = self.mask(layer_id, query)
+        hits = self.positions(layer_id, query)
         frame = self.map_frame(layer_id, zoom) if for_map else self.get(layer_id).frame
-        matched = frame[mask.to_numpy()]
         end = None if query.limit is None else query.offset + query.limit
-        return Page(query, int(len(matched)), matched.iloc[query.offset:end])
+        return Page(query, int(len(hits)), hits[query.offset:end], frame)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
 
 #: Place-name readings pypinyin gets wrong (checked against official romanisations).
 PINYIN_OVERRIDES: dict[str, str] = {
@@ -52,12 +51,20 @@ _SUFFIX_EN = (
 )
 
 
+def _syllables(text: str) -> list[str]:
+    # Imported here: pypinyin's dictionaries take ~0.4 s to load, and a start from the built
+    # artifact never needs them.
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+
+
 @cache
 def pinyin(text: str) -> str:
     """Capitalised pinyin of ``text`` without tones, e.g. ``广安`` → ``Guang'an``."""
     if text in PINYIN_OVERRIDES:
         return PINYIN_OVERRIDES[text]
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    syllables = _syllables(text)
     out = ""
     for i, syl in enumerate(syllables):
         if i and syl[:1] in "aoe":
@@ -69,7 +76,7 @@ def pinyin(text: str) -> str:
 @cache
 def pinyin_initials(text: str) -> str:
     """Lower-case pinyin initials, e.g. ``万达开`` → ``wdk`` (used for search)."""
-    return "".join(s[:1] for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+    return "".join(s[:1] for s in _syllables(text))
 
 
 def english_name(name_zh: str, short_name: str | None = None) -> str:

@@ -7,9 +7,10 @@ bbox, a filter or a year means the same thing everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.bbox import BBox
@@ -76,15 +77,25 @@ class FeatureQuery:
 
 @dataclass(frozen=True)
 class Page:
-    """What a query selects: how many features match, and the requested slice of them."""
+    """What a query selects: how many features match, and the requested slice of them.
+
+    ``positions`` are the row positions of the slice in the layer's frame (frame order), so a
+    server can assemble the response from bytes encoded once per feature; ``items`` is the
+    slice as a frame, made on demand from ``source``.
+    """
 
     query: FeatureQuery
     matched: int
-    items: gpd.GeoDataFrame
+    positions: np.ndarray
+    source: gpd.GeoDataFrame = field(repr=False)
+
+    @property
+    def items(self) -> gpd.GeoDataFrame:
+        return self.source.iloc[self.positions]
 
     @property
     def returned(self) -> int:
-        return len(self.items)
+        return len(self.positions)
 
     @property
     def next_offset(self) -> int | None:

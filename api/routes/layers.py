@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.caching import cached_response
+from api.caching import cached_response, collection_response
 from api.deps import CatalogDep, DownloadFormat, FeatureQueryDep, LayerDep, ZoomDep
 from api.errors import ERROR_RESPONSES, ConversionError
+from api.urls import url_for
 from api.writers import WRITERS
-from geo.geojson import dumps, feature_collection
-from geo.simplify import decimals_for_zoom
 from layers.catalog import Layer
 
 router = APIRouter(prefix="/api", tags=["layers"], responses=ERROR_RESPONSES)
@@ -21,7 +20,7 @@ GEOJSON = "application/geo+json"
 
 def _layer_entry(request: Request, layer: Layer) -> dict:
     spec = layer.spec
-    base = str(request.url_for("layer_geojson", layer_id=spec.id))
+    base = url_for(request, "layer_geojson", layer_id=spec.id)
     return spec.as_dict() | {
         "feature_count": int(len(layer.frame)),
         "bbox": layer.bbox,
@@ -66,14 +65,9 @@ def layer_geojson(
     Property filters apply where the layer has the property (``kind``, ``status``, ``zone``,
     ``province``, ``cross_border``); asking for one it lacks is a 400.
     """
-    key = ("geojson", layer.spec.id, layer.version, query.key(), zoom)
-
-    def make() -> bytes:
-        page = catalog.select(layer.spec.id, query, for_map=True, zoom=zoom)
-        decimals = decimals_for_zoom(zoom) if zoom is not None else None
-        return dumps(feature_collection(page.items, decimals=decimals, numberMatched=page.matched, numberReturned=page.returned))
-
-    return cached_response(request, key, make, GEOJSON)
+    page = catalog.select(layer.spec.id, query, for_map=True, zoom=zoom)
+    return collection_response(request, catalog, layer, page.positions, for_map=True, zoom=zoom, media_type=GEOJSON,
+                               numberMatched=page.matched, numberReturned=page.returned)
 
 
 @router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.caching import cached_response
+from api.caching import collection_response
+from api.urls import this_url, url_for
 from api.deps import CatalogDep, LayerDep
 from api.errors import ERROR_RESPONSES, BadParameter
 from api.models import Collection, Collections, Conformance, Extent, Landing, Link, MediaType, SpatialExtent, TemporalExtent
 from api.templates import render
 from geo.bbox import parse_bbox_in_crs
 from geo.crs import CRS84_URI, SUPPORTED_OUTPUT_CRS, supported_crs
-from geo.geojson import dumps, feature_collection, features
+from geo.geojson import dumps, features
 from layers.catalog import Layer
 from layers.errors import QueryError, UnknownFeatureError
 from layers.query import FeatureQuery, Page, Period
@@ -53,9 +53,7 @@ def _wants_html(request: Request, f: str | None) -> bool:
     return "text/html" in accept and "json" not in accept
 
 
-def _url(request: Request, name: str, query: dict | None = None, **path) -> str:
-    url = str(request.url_for(name, **path))
-    return url + ("?" + urlencode(query) if query else "")
+_url = url_for
 
 
 def _page(request: Request, template: str, **context) -> HTMLResponse:
@@ -73,7 +71,7 @@ def landing(request: Request, f: FormatQ = None):
         Link(href=_url(request, "ogc_landing"), rel="self", type=MediaType.json, title="This document"),
         Link(href=_url(request, "ogc_landing", {"f": "html"}), rel="alternate", type=MediaType.html, title="This document as HTML"),
         Link(href=_url(request, "ogc_api"), rel="service-desc", type=MediaType.openapi30, title="API definition (OpenAPI 3.0)"),
-        Link(href=str(request.url_for("api_docs")), rel="service-doc", type=MediaType.html, title="API documentation"),
+        Link(href=_url(request, "api_docs"), rel="service-doc", type=MediaType.html, title="API documentation"),
         Link(href=_url(request, "ogc_conformance"), rel="conformance", type=MediaType.json, title="Conformance classes"),
         Link(href=_url(request, "ogc_collections"), rel="data", type=MediaType.json, title="Collections"),
     ]
@@ -232,7 +230,7 @@ def _property_filters(request: Request, layer: Layer) -> tuple[tuple[str, str], 
 def _links(request: Request, layer: Layer, page: Page) -> list[Link]:
     """self, and next/prev carrying every parameter of this request but the offset."""
     base = {k: v for k, v in request.query_params.items() if k not in {"offset", "limit"}}
-    links = [Link(href=str(request.url), rel="self", type=MediaType.geojson, title="This page")]
+    links = [Link(href=this_url(request), rel="self", type=MediaType.geojson, title="This page")]
     limit = page.query.limit
     if page.next_offset is not None:
         links.append(Link(href=_url(request, "ogc_items", base | {"limit": limit, "offset": page.next_offset}, layer_id=layer.spec.id),
@@ -283,17 +281,11 @@ def items(
     headers = {"Content-Crs": f"<{out_uri}>"}
     if limit and limit > settings.max_limit:
         headers["Warning"] = f'299 - "limit {limit} clamped to {settings.max_limit}"'
-    if not _wants_html(request, f):
-        key = ("ogc-items", layer.spec.id, layer.version, str(request.base_url), query.key(), out_uri,
-               tuple(sorted(request.query_params.multi_items())))
-
-        def make() -> bytes:
-            page = catalog.select(layer.spec.id, query)
-            links = [link.model_dump(mode="json") for link in _links(request, layer, page)]
-            return dumps(feature_collection(page.items, crs=out_crs, numberMatched=page.matched, numberReturned=page.returned, links=links))
-
-        return cached_response(request, key, make, MediaType.geojson.value, headers)
     page = catalog.select(layer.spec.id, query)
+    if not _wants_html(request, f):
+        links = [link.model_dump(mode="json", exclude_none=True) for link in _links(request, layer, page)]
+        return collection_response(request, catalog, layer, page.positions, crs=out_crs, media_type=MediaType.geojson.value,
+                                   headers=headers, numberMatched=page.matched, numberReturned=page.returned, links=links)
     rows = [
         {"href": _url(request, "ogc_item", {"f": "html"}, layer_id=layer.spec.id, feature_id=fid), "id": fid, "name_zh": n, "name_en": e}
         for fid, n, e in zip(page.items["id"], page.items["name_zh"], page.items["name_en"])
@@ -324,7 +316,7 @@ def item(
         raise UnknownFeatureError(f"unknown feature {feature_id!r} in collection {layer.spec.id}")
     feature = features(row, crs=out_crs)[0]
     feature["links"] = [
-        Link(href=str(request.url), rel="self", type=MediaType.geojson, title="This feature").model_dump(mode="json"),
+        Link(href=this_url(request), rel="self", type=MediaType.geojson, title="This feature").model_dump(mode="json"),
         Link(href=_url(request, "ogc_collection", layer_id=layer.spec.id), rel="collection", type=MediaType.json, title="The collection").model_dump(mode="json"),
     ]
     if _wants_html(request, f):

