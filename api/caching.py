@@ -107,6 +107,39 @@ def cache_budget(total: int) -> CacheBudget:
                        features=total - total * 4 // 10 - total * 3 // 10 - total // 10)
 
 
+def _deflate(data: bytes, level: int = GZIP_LEVEL) -> bytes:
+    """Raw deflate blocks of ``data`` ending on a byte boundary, not final (a sync flush), so
+    that more blocks may follow in the same stream."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
+
+
+_HEAD_DEFLATED = _deflate(_HEAD)
+
+
+class EncodedFeatures:
+    """The features of one layer representation as GeoJSON bytes, and each one (after a
+    comma) as deflate blocks compressed on its own, made on first use: a response's gzip body
+    can then be joined from them with no compression at request time."""
+
+    __slots__ = ("fragments", "_packed")
+
+    def __init__(self, fragments: list[bytes]):
+        self.fragments = fragments
+        self._packed: list[bytes] | None = None
+
+    @property
+    def packed(self) -> list[bytes]:
+        if self._packed is None:
+            self._packed = [_deflate(b"," + f) for f in self.fragments]
+        return self._packed
+
+    @property
+    def size(self) -> int:
+        n = sum(map(len, self.fragments)) + 64 * len(self.fragments)
+        return n + (sum(map(len, self._packed)) + 64 * len(self._packed) if self._packed is not None else 0)
+
+
 class FeatureBytes:
     """Each feature of a layer representation encoded once (:func:`geo.geojson.encode_features`).
 
@@ -117,39 +150,56 @@ class FeatureBytes:
     def __init__(self, max_bytes: int):
         self._lru = ByteLRU(max_bytes)
 
-    def fragments(self, catalog, layer, for_map: bool, zoom: int | None, crs=None) -> list[bytes]:
+    def encoded(self, catalog, layer, for_map: bool, zoom: int | None, crs=None) -> EncodedFeatures:
         from geo.simplify import decimals_for_zoom
 
         key = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
 
-        def make() -> list[bytes]:
+        def make() -> EncodedFeatures:
             frame = catalog.map_frame(layer.spec.id, zoom) if for_map else layer.frame
             decimals = decimals_for_zoom(zoom) if (for_map and zoom is not None) else None
-            return encode_features(frame, crs=crs, decimals=decimals)
+            return EncodedFeatures(encode_features(frame, crs=crs, decimals=decimals))
 
-        return self._lru.get_or_make(key, make, lambda frags: sum(map(len, frags)) + 64 * len(frags))
+        return self._lru.get_or_make(key, make, lambda e: e.size)
+
+    def packed(self, encoded: EncodedFeatures, catalog, layer, for_map: bool, zoom: int | None, crs=None) -> list[bytes]:
+        """``encoded.packed``, re-accounted in the bound once made."""
+        if encoded._packed is None:
+            packed = encoded.packed
+            key = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
+            self._lru.put(key, encoded, encoded.size)
+            return packed
+        return encoded.packed
 
 
 class StoredFeatures:
     """The opening of a FeatureCollection and its joined features, with their gzip form.
 
     The gzip form is a gzip header and deflate blocks ending in a sync flush (not final), so a
-    compressed tail can follow; ``crc`` and ``size`` are carried on to the gzip trailer.
+    compressed tail can follow; ``crc`` and ``size`` are carried on to the gzip trailer. A
+    result first gets a gzip form joined from the features' own blocks (no compression at
+    request time, about a third larger); when it is asked for again it is compressed whole.
     """
 
-    __slots__ = ("raw", "tag", "crc", "_gzip")
+    __slots__ = ("raw", "tag", "crc", "_gzip", "whole", "uses")
 
     def __init__(self, raw: bytes, tag: str):
         self.raw = raw
         self.tag = tag
         self.crc = zlib.crc32(raw)
         self._gzip: bytes | None = None
+        self.whole = False
+        self.uses = 0
 
-    @property
-    def gzip_open(self) -> bytes:
-        if self._gzip is None:
-            packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-            self._gzip = _GZIP_HEADER + packer.compress(self.raw) + packer.flush(zlib.Z_SYNC_FLUSH)
+    def gzip_open(self, packed_blocks=None) -> bytes:
+        """The gzip form: joined from ``packed_blocks`` (the features' own blocks; a callable
+        giving them) on first use, compressed whole on a later one."""
+        self.uses += 1
+        if self._gzip is None and packed_blocks is not None and self.uses == 1:
+            self._gzip = _GZIP_HEADER + b"".join(packed_blocks())
+        elif not self.whole and (self._gzip is None or self.uses > 1):
+            self._gzip = _GZIP_HEADER + _deflate(self.raw)
+            self.whole = True
         return self._gzip
 
     @property
@@ -163,10 +213,13 @@ class ResultCache:
     def __init__(self, max_bytes: int):
         self._lru = ByteLRU(max_bytes)
 
-    def features(self, representation: tuple, positions: np.ndarray, fragments: Sequence[bytes]) -> StoredFeatures:
+    @staticmethod
+    def key(representation: tuple, positions: np.ndarray) -> tuple:
         digest = hashlib.blake2b(np.ascontiguousarray(positions, dtype=np.int64).tobytes(), digest_size=16,
                                  person=b"atlas-positions").hexdigest()
-        key = (representation, digest)
+        return (representation, digest)
+
+    def features(self, key: tuple, positions: np.ndarray, fragments: Sequence[bytes]) -> StoredFeatures:
         stored = self._lru.get(key)
         if stored is None:
             tag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
@@ -174,16 +227,14 @@ class ResultCache:
             self._lru.put(key, stored, stored.size)
         return stored
 
-    def touch(self, stored: StoredFeatures, representation: tuple, positions: np.ndarray) -> None:
-        """Re-account a stored result whose gzip form was made after it was stored."""
-        digest = hashlib.blake2b(np.ascontiguousarray(positions, dtype=np.int64).tobytes(), digest_size=16,
-                                 person=b"atlas-positions").hexdigest()
-        self._lru.put((representation, digest), stored, stored.size)
+    def touch(self, key: tuple, stored: StoredFeatures) -> None:
+        """Re-account a stored result whose gzip form changed."""
+        self._lru.put(key, stored, stored.size)
 
 
-def _gzip_close(stored: StoredFeatures, tail: bytes) -> bytes:
+def _gzip_close(gzip_open: bytes, stored: StoredFeatures, tail: bytes) -> bytes:
     packer = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS, 1)
-    return (stored.gzip_open + packer.compress(tail) + packer.flush(zlib.Z_FINISH)
+    return (gzip_open + packer.compress(tail) + packer.flush(zlib.Z_FINISH)
             + struct.pack("<II", zlib.crc32(tail, stored.crc), (len(stored.raw) + len(tail)) & 0xFFFFFFFF))
 
 
@@ -206,21 +257,33 @@ def collection_response(request: Request, catalog, layer, positions: np.ndarray,
     """
     state = request.app.state
     representation = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
-    fragments = state.feature_bytes.fragments(catalog, layer, for_map, zoom, crs)
-    stored = state.result_cache.features(representation, positions, fragments)
+    encoded = state.feature_bytes.encoded(catalog, layer, for_map, zoom, crs)
+    key = state.result_cache.key(representation, positions)
+    stored = state.result_cache.features(key, positions, encoded.fragments)
     _, tail = collection_parts(**members)
     tail_tag = hashlib.blake2b(tail, digest_size=6).hexdigest()
     wants_gzip = _wants_gzip(request)
-    etag = f'"{stored.tag}-{tail_tag}{"-gzip" if wants_gzip else ""}"'
+    opening = None
+    if wants_gzip:
+        def blocks() -> list[bytes]:
+            if not len(positions):
+                return [_HEAD_DEFLATED]
+            packed = state.feature_bytes.packed(encoded, catalog, layer, for_map, zoom, crs)
+            first, rest = positions[0], positions[1:].tolist()
+            return [_HEAD_DEFLATED, _deflate(encoded.fragments[first], 1), *[packed[i] for i in rest]]
+
+        before = stored._gzip
+        opening = stored.gzip_open(blocks)
+        if stored._gzip is not before:
+            state.result_cache.touch(key, stored)
+    # The gzip bytes of a result change once, when it is compressed whole: so does its ETag.
+    coding = ("-gzip" if stored.whole else "-gzipb") if wants_gzip else ""
+    etag = f'"{stored.tag}-{tail_tag}{coding}"'
     headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if wants_gzip:
-        had_gzip = stored._gzip is not None
-        body = _gzip_close(stored, tail)
-        if not had_gzip:
-            state.result_cache.touch(stored, representation, positions)
-        return Response(body, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
+        return Response(_gzip_close(opening, stored, tail), media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
     return Response(stored.raw + tail, media_type=media_type, headers=headers)
 
 

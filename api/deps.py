@@ -14,7 +14,7 @@ from layers.query import FeatureQuery, Period
 from layers.status import STATUSES
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The catalog loaded at start-up."""
     return request.app.state.catalog
 
@@ -22,7 +22,7 @@ def get_catalog(request: Request) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
-def get_layer(catalog: CatalogDep, layer_id: Annotated[str, Path(max_length=64, description="Layer id")]) -> Layer:
+async def get_layer(catalog: CatalogDep, layer_id: Annotated[str, Path(max_length=64, description="Layer id")]) -> Layer:
     """The built layer named in the path, or 404/503."""
     return catalog.get(layer_id)
 
@@ -30,7 +30,7 @@ def get_layer(catalog: CatalogDep, layer_id: Annotated[str, Path(max_length=64, 
 LayerDep = Annotated[Layer, Depends(get_layer)]
 
 
-def get_bbox(
+async def get_bbox(
     bbox: Annotated[
         str | None,
         Query(max_length=200, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)", examples=["106,29,107.5,30.5"]),
@@ -43,7 +43,7 @@ def get_bbox(
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
 
 
-def get_q(
+async def get_q(
     request: Request,
     q: Annotated[str | None, Query(description="Text search in Chinese, pinyin, English or aliases")] = None,
 ) -> str | None:
@@ -67,7 +67,7 @@ ZoomDep = Annotated[
 DownloadFormat = Literal["geojson", "gpkg", "shp", "fgb", "csv", "kml"]
 
 
-def get_filters(
+async def get_filters(
     kind: Annotated[str | None, Query(max_length=200, description="Kind(s), comma-separated, e.g. high_speed")] = None,
     status: Annotated[str | None, Query(max_length=200, description="Status(es), comma-separated: " + ", ".join(STATUSES))] = None,
     zone: Annotated[str | None, Query(max_length=200, description="Zone id touched, e.g. zone:wandakai")] = None,
@@ -85,7 +85,7 @@ FiltersDep = Annotated[tuple[tuple[str, str], ...], Depends(get_filters)]
 YearDep = Annotated[int | None, Query(ge=1900, le=2100, description="Keep features whose documented period includes this year (the same rule as OGC datetime)")]
 
 
-def get_feature_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep = None) -> FeatureQuery:
+async def get_feature_query(bbox: BBoxDep, q: QDep, filters: FiltersDep, year: YearDep = None) -> FeatureQuery:
     """The one query model (:class:`layers.query.FeatureQuery`) from /api parameters."""
     return FeatureQuery(bbox=bbox, q=q, filters=filters, period=Period.year(year) if year is not None else None)
 

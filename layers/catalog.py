@@ -149,6 +149,7 @@ class Catalog:
         self._feature_index: dict[str, tuple[str, int]] = {}
         self._zoom_frames: dict[tuple[str, int], gpd.GeoDataFrame] = {}
         self._search_index = None
+        self._version: tuple | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -213,10 +214,10 @@ class Catalog:
     @property
     def version(self) -> str:
         """Changes when any built layer's data does (or a layer starts or stops building)."""
-        digest = hashlib.sha256()
-        for layer_id, layer in self.layers.items():
-            digest.update(f"{layer_id}={layer.version};".encode())
-        return digest.hexdigest()[:16]
+        key = tuple((layer_id, layer.version) for layer_id, layer in self.layers.items())
+        if self._version is None or self._version[0] != key:
+            self._version = (key, hashlib.sha256(repr(key).encode()).hexdigest()[:16])
+        return self._version[1]
 
     @property
     def search_index(self):

@@ -7,8 +7,8 @@ one layer. The index maps each character and each pair of adjacent characters to
 whose text holds it, so a word's candidates are the intersection of its pairs' lists, checked
 by substring; nothing scans every feature.
 
-Ranking: the exact Chinese or English name first, then names starting with the query, then the
-rest; within each, by layer group (:data:`layers.spec.GROUPS` order), then shorter names.
+Ranking: an exact Chinese or English name or alias first, then names or aliases starting with
+the query, then the rest; within each, by layer group (:data:`layers.spec.GROUPS` order), then shorter names.
 """
 
 from __future__ import annotations
@@ -27,19 +27,21 @@ class SearchIndex:
         ordered = sorted(layers, key=lambda layer: list(GROUPS).index(layer.spec.group))
         self.texts: list[str] = []
         self._results: list[dict] = []
-        self._names: list[tuple[str, str, str]] = []  # zh as written, zh lower, en lower
+        self._names: list[tuple[str, ...]] = []  # name_zh, name_en and aliases, lower-case
         self._order: list[int] = []
         grams: dict[str, list[int]] = defaultdict(list)
         for order, layer in enumerate(ordered):
             frame = layer.frame
             bounds = frame.geometry.bounds.to_numpy()
             located = frame.geometry.notna().to_numpy() & ~frame.geometry.is_empty.to_numpy()
-            for pos, (fid, zh, en, kind, text) in enumerate(zip(frame["id"], frame["name_zh"], frame["name_en"], frame["kind"],
-                                                                   layer.search_text)):
+            aliases = frame["aliases"] if "aliases" in frame.columns else [None] * len(frame)
+            for pos, (fid, zh, en, kind, text, also) in enumerate(zip(frame["id"], frame["name_zh"], frame["name_en"],
+                                                                         frame["kind"], layer.search_text, aliases)):
                 n = len(self.texts)
                 self.texts.append(text)
                 zh = zh or ""
-                self._names.append((zh, zh.lower(), (en or "").lower()))
+                names = [zh, en or "", *(str(a) for a in (also if isinstance(also, list) else []))]
+                self._names.append(tuple(name.lower() for name in names if name))
                 self._order.append(order)
                 self._results.append({
                     "id": fid, "layer": layer.spec.id, "name_zh": zh, "name_en": en, "kind": kind,
@@ -83,9 +85,9 @@ class SearchIndex:
         needle = q.lower()
         ranked = []
         for i in self.matches(q):
-            zh, zh_lower, en = self._names[i]
-            rank = 0 if needle in (zh_lower, en) else 1 if zh.startswith(q) or en.startswith(needle) else 2
-            ranked.append((rank, self._order[i], len(zh), i))
+            names = self._names[i]
+            rank = 0 if needle in names else 1 if any(name.startswith(needle) for name in names) else 2
+            ranked.append((rank, self._order[i], len(self._results[i]["name_zh"]), i))
         ranked.sort()
         return {"query": q, "numberMatched": len(ranked), "results": [self._results[i] for *_, i in ranked[:limit]]}
 

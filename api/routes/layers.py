@@ -34,7 +34,7 @@ def _layer_entry(request: Request, layer: Layer) -> dict:
 
 
 @router.get("/layers", summary="Catalogue of layers")
-def list_layers(request: Request, catalog: CatalogDep) -> dict:
+async def list_layers(request: Request, catalog: CatalogDep) -> dict:
     """Every layer with titles, geometry type, feature count, bbox, fields with meaning and data sources.
 
     A layer that failed to build is listed with ``status: error`` and its error.
@@ -55,7 +55,7 @@ def list_layers(request: Request, catalog: CatalogDep) -> dict:
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}},
 )
-def layer_geojson(
+async def layer_geojson(
     request: Request, catalog: CatalogDep, layer: LayerDep, query: FeatureQueryDep, zoom: ZoomDep = None
 ) -> Response:
     """Features of the layer as the map draws them, filtered by ``bbox``, ``q``, properties and

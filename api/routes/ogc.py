@@ -65,7 +65,7 @@ def _json(model) -> JSONResponse:
 
 
 @router.get("", name="ogc_landing", summary="Landing page", responses=JSON_OR_HTML)
-def landing(request: Request, f: FormatQ = None):
+async def landing(request: Request, f: FormatQ = None):
     """Links to the API definition, conformance and collections."""
     links = [
         Link(href=_url(request, "ogc_landing"), rel="self", type=MediaType.json, title="This document"),
@@ -82,7 +82,7 @@ def landing(request: Request, f: FormatQ = None):
 
 
 @router.get("/conformance", name="ogc_conformance", summary="Conformance classes", responses=JSON_OR_HTML)
-def conformance(request: Request, f: FormatQ = None):
+async def conformance(request: Request, f: FormatQ = None):
     if _wants_html(request, f):
         return _page(request, "ogc_conformance.html", title="Conformance", conforms_to=CONFORMANCE)
     return _json(Conformance(conformsTo=CONFORMANCE))
@@ -152,7 +152,7 @@ def _collection(request: Request, layer: Layer) -> Collection:
 
 
 @router.get("/collections", name="ogc_collections", summary="Collections", responses=JSON_OR_HTML)
-def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
+async def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
     entries = [_collection(request, layer) for layer in catalog.layers.values()]
     if _wants_html(request, f):
         rows = [{"html_items": e.links[2].href, "title": e.title, "description": e.description} for e in entries]
@@ -162,7 +162,7 @@ def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
 
 
 @router.get("/collections/{layer_id}", name="ogc_collection", summary="One collection", responses=JSON_OR_HTML)
-def collection(request: Request, layer: LayerDep, f: FormatQ = None):
+async def collection(request: Request, layer: LayerDep, f: FormatQ = None):
     entry = _collection(request, layer)
     if _wants_html(request, f):
         return _page(request, "ogc_collection.html", title=entry.title, description=entry.description,
@@ -248,7 +248,7 @@ def _links(request: Request, layer: Layer, page: Page) -> list[Link]:
     response_class=Response,
     responses={200: {"content": {MediaType.geojson.value: {}, MediaType.html.value: {}}}},
 )
-def items(
+async def items(
     request: Request,
     catalog: CatalogDep,
     layer: LayerDep,
@@ -302,7 +302,7 @@ def items(
     response_class=Response,
     responses={200: {"content": {MediaType.geojson.value: {}, MediaType.html.value: {}}}},
 )
-def item(
+async def item(
     request: Request,
     catalog: CatalogDep,
     layer: LayerDep,

@@ -16,10 +16,10 @@ router = APIRouter(prefix="/api", tags=["search"], responses=ERROR_RESPONSES)
 
 @router.get("/search", summary="Search every layer", response_class=Response,
             responses={200: {"content": {"application/json": {}}}})
-def search(request: Request, catalog: CatalogDep, q: QDep, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+async def search(request: Request, catalog: CatalogDep, q: QDep, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
     """Features whose searchable text (names, aliases, their pinyin; adcodes where the layer
     declares them) contains every word of ``q``; exact and prefix matches of the Chinese or
-    English name first, then by layer group (:data:`layers.spec.GROUPS` order). Each result has
+    English name or an alias first, then by layer group (:data:`layers.spec.GROUPS` order). Each result has
     its id, layer, names, kind and bbox, so a client can zoom to it and fetch it from
     /api/features/{id}. Answered from an index built once per catalog version, with an ETag."""
     if not q:
