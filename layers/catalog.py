@@ -25,7 +25,7 @@ from layers.datafiles import DATA_DIR
 from layers.errors import LayerError, UnknownFeatureError, UnknownLayerError
 from layers.names import pinyin, pinyin_initials
 from layers.query import FeatureQuery, Page, period_mask, property_mask
-from layers.spec import FULL_DETAIL_ZOOM, LayerSpec, validate_frame
+from layers.spec import FULL_DETAIL_ZOOM, MAP_DETAIL_LEVELS, LayerSpec, validate_frame
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +169,15 @@ class Catalog:
             for layer_id, (frame, version, text) in stored["layers"].items():
                 self._add(Layer(self._defs[layer_id].spec, frame, version, text))
             self.errors.update(stored["errors"])
+            self._zoom_frames.update(stored.get("map_frames", {}))
             log.info("layers read from %s", artifact)
         else:
             self._build()
             if artifact is not None and not self.errors:
-                _artifact.save(artifact, {i: (x.frame, x.version, x.search_text) for i, x in self.layers.items()}, self.errors)
+                # The map's frames go with the build, so the first map after a start simplifies nothing.
+                self.warm_map_frames()
+                _artifact.save(artifact, {i: (x.frame, x.version, x.search_text) for i, x in self.layers.items()},
+                               self.errors, map_frames=dict(self._zoom_frames))
         # Keep registry order for every listing.
         self.layers = {i: self.layers[i] for i in self._defs if i in self.layers}
         return self
@@ -271,6 +275,14 @@ class Catalog:
         layer_id, pos = self._feature_index[feature_id]
         layer = self.layers[layer_id]
         return layer, layer.frame.iloc[[pos]]
+
+    def warm_map_frames(self) -> None:
+        """Make the frames the map asks for: zoomed layers at each of
+        :data:`layers.spec.MAP_DETAIL_LEVELS`, the others at full detail."""
+        for layer_id, layer in self.layers.items():
+            zoomed = layer.spec.presentation is not None and layer.spec.presentation.zoomed
+            for zoom in MAP_DETAIL_LEVELS if zoomed else (None,):
+                self.map_frame(layer_id, zoom)
 
     def map_frame(self, layer_id: str, zoom: int | None = None) -> gpd.GeoDataFrame:
         """The layer as the map shows it (computed once per zoom level).

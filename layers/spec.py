@@ -23,6 +23,9 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
 
 #: From this zoom on, responses carry every property and full-resolution geometry.
 FULL_DETAIL_ZOOM = 12
+#: The detail levels the map fetches its zoomed layers at: a map zoom uses the first level at
+#: or above it (so a layer is simplified a handful of times, not once per zoom).
+MAP_DETAIL_LEVELS = (5, 7, 9, 11, FULL_DETAIL_ZOOM)
 
 GEOMETRY_FAMILIES: dict[str, set[str]] = {
     "Polygon": {"Polygon", "MultiPolygon"},

@@ -39,6 +39,9 @@ def test_a_valid_artifact_skips_the_build_and_gives_the_same_layers(tmp_path, co
     a, b = first.get("tiny"), second.get("tiny")
     assert a.version == b.version and a.frame.equals(b.frame) and list(a.search_text) == list(b.search_text)
     assert second.feature("tiny:b")[1]["name_zh"].iloc[0] == "乙区"
+    # The map's frames came with it: the same simplified geometry, not made again.
+    assert ("tiny", None) in second._zoom_frames
+    assert second.map_frame("tiny").geometry.equals(first.map_frame("tiny").geometry)
 
 
 def test_a_corrupt_artifact_is_rebuilt_with_a_warning(tmp_path, counted, caplog):
