@@ -40,6 +40,9 @@ GZIP_LEVEL = 6
 #: gzip member header: deflate, no name, mtime 0, no extra flags, OS unknown.
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _HEAD, _ = collection_parts()
+#: ETag mark of a gzip body joined from per-feature blocks, which a later request replaces with
+#: the whole-compressed one: the replay cache does not keep it.
+PROVISIONAL_GZIP = "-gzipb"
 
 
 class ByteLRU:
@@ -277,7 +280,7 @@ def collection_response(request: Request, catalog, layer, positions: np.ndarray,
         if stored._gzip is not before:
             state.result_cache.touch(key, stored)
     # The gzip bytes of a result change once, when it is compressed whole: so does its ETag.
-    coding = ("-gzip" if stored.whole else "-gzipb") if wants_gzip else ""
+    coding = ("-gzip" if stored.whole else PROVISIONAL_GZIP) if wants_gzip else ""
     etag = f'"{stored.tag}-{tail_tag}{coding}"'
     headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if _not_modified(request, etag):
@@ -402,7 +405,8 @@ class RawResponseCache:
             return
         headers = captured["headers"]
         ctype = next((v for k, v in headers if k == b"content-type"), b"")
-        if not ctype.startswith(self.CACHEABLE_TYPES) or not any(k == b"etag" for k, _ in headers):
+        etag = next((v for k, v in headers if k == b"etag"), None)
+        if not ctype.startswith(self.CACHEABLE_TYPES) or etag is None or etag.endswith(PROVISIONAL_GZIP.encode() + b'"'):
             return
         body = b"".join(captured["chunks"])
         self._lru.put(key, (200, headers, body), len(body) + 64 * len(headers) + 256)
