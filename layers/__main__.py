@@ -190,17 +190,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from layers.sources import SeedLibrary
 
     catalog = _catalog(args)
-    frames = {layer_id: layer.frame for layer_id, layer in catalog.layers.items() if "sources" in layer.frame.columns}
-    for title, counter in counts({k: catalog.layers[k].frame for k in frames if catalog.spec(k).group in ("projects", "context", "zones")}).items():
-        print(f"== by {title}")
-        for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
-            print(f"  {key:40s} {n:5d}")
     try:
         library = SeedLibrary(Path(args.seeds), catalog.data.documents)
     except FileNotFoundError as exc:
         print(f"error: {exc} (give --seeds DIR)", file=sys.stderr)
         return 2
     seeds = sorted(p.name for p in library.seeds_dir.glob("*.txt"))
+    if args.entities:
+        return print_entities(catalog, library, seeds, args.out)
+    frames = {layer_id: layer.frame for layer_id, layer in catalog.layers.items() if "sources" in layer.frame.columns}
+    for title, counter in counts({k: catalog.layers[k].frame for k in frames if catalog.spec(k).group in ("projects", "context", "zones")}).items():
+        print(f"== by {title}")
+        for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {key:40s} {n:5d}")
     by_kind = coverage_by_kind(library, seeds, frames)
     print("== passages naming each kind, and those no row of any layer quotes or names")
     for kind, (total, gaps) in by_kind.items():
@@ -213,6 +215,26 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         if len(shown) < len(gaps):
             print(f"  … {len(gaps) - len(shown)} more (--all to list every one)")
     return 0
+
+
+def print_entities(catalog, library, seeds: list[str], out: str | None) -> int:
+    """Entity-level coverage: per kind, the seeds' named entities a row denotes; the report to ``out``."""
+    from layers.coverage import check_entities, coverage_table, entity_report
+
+    frames = {layer_id: layer.frame for layer_id, layer in catalog.layers.items()}
+    check = check_entities(library, seeds, frames, catalog.data_dir)
+    print("== named entities of the seeds (extracted from the text alone) that a row of any layer denotes")
+    for line in coverage_table(check):
+        print("  " + line)
+    for kind, (_, _, missing) in check.coverage.items():
+        if missing:
+            print(f"== unmatched: {kind} ({len(missing)}): " + "、".join(sorted(r.names[0] for r in missing)))
+    for p in check.problems:
+        print(f"PROBLEM {p}")
+    if out:
+        Path(out).write_text(entity_report(check, seeds), encoding="utf-8")
+        print(f"wrote {out}")
+    return 1 if check.problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", default=str(DEFAULT_SEEDS), help="seed directory (default: ../shared/seeds)")
     p.add_argument("--limit", type=int, default=15, help="how many uncovered passages to print per kind")
     p.add_argument("--all", action="store_true", help="print every uncovered passage")
+    p.add_argument("--entities", action="store_true",
+                   help="entity-level coverage: the named things the seeds mention, per kind, and which rows denote them")
+    p.add_argument("--out", default=None, help="with --entities: write the Markdown report here (e.g. docs/coverage-entities.md)")
     p.set_defaults(func=cmd_coverage)
     for sp in sub.choices.values():
         sp.add_argument("--data", default=None, help="directory of curated data files (default: the package's layers/data)")

@@ -81,6 +81,8 @@ class LayoutRow(BaseModel):
     element_type: ElementType
     name_zh: str
     name_en: str
+    #: Other names the documents give the element (the coverage check and search match them).
+    aliases: list[str] = []
     definition: str = PField(min_length=2, max_length=120)
     follows: Follows = Follows()
     places: list[LayoutPlace] = []
@@ -294,7 +296,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "layer": SPEC.id,
                 "name_zh": row.name_zh,
                 "name_en": row.name_en,
-                "aliases": [],
+                "aliases": list(row.aliases),
                 "kind": row.element_type,
                 "sources": ctx.data.citation_dicts(row.sources),
                 "geometry_quality": quality,
