@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from contextlib import asynccontextmanager
@@ -56,6 +57,10 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         for layer_id, err in cat.errors.items():
             log.error("layer %s unavailable: %s", layer_id, err)
         app.state.catalog = cat
+        # The catalog lives as long as the process: keep its objects out of the garbage
+        # collector's generations, so that a full collection does not walk them all again.
+        gc.collect()
+        gc.freeze()
         yield
 
     app = FastAPI(
