@@ -7,23 +7,76 @@ builds the legend panels, places the name labels (from the layers in ``LABEL_LAY
 the view in the URL and exports it as PNG or print with a source line naming the datasets the
 config lists per layer. Nothing is loaded from a CDN: Folium's default CDN assets are replaced
 by files in ``static/vendor``, and the export draws the map's own SVG on a canvas.
+
+The requests the map makes first leave with the page: the layers the specs show at start and
+the label layer are ``<link rel="preload" as="fetch" crossorigin>`` in the head
+(:func:`start_requests`), and the script fetches exactly those URLs (``config.preload``), so
+the browser hands it the responses it already has; hidden layers are fetched after the first
+view is drawn.
 """
 
 from __future__ import annotations
 
+import html
 import json
+from urllib.parse import quote
+
+import folium  # at import, not on the first request: the app imports this module at start-up
+from branca.element import Element
 
 from api.settings import Settings
 from api.templates import render
-from layers.spec import LayerSpec
+from layers.spec import MAP_DETAIL_LEVELS, LayerSpec
 from layers.status import status_config
 
 LEAFLET = "/static/vendor/leaflet-1.9.4"
+
+#: The site's icon, declared by every HTML page: the SVG, and the ICO (also at /favicon.ico)
+#: for browsers without SVG icons.
+#: (The ICO's ``sizes="32x32"`` keeps browsers that read SVG from choosing the ICO instead.)
+ICON_LINKS = ('<link rel="icon" href="/favicon.ico" sizes="32x32">\n'
+              '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">')
 
 
 #: Layers the map reads its place names from, best first: the gazetteer (with ``label_rank``),
 #: else the label points of the administrative units.
 LABEL_LAYERS = ("places", "cities", "counties")
+
+#: Zoom levels "zoomed" layers are fetched at (the catalog makes their frames with the build):
+#: a map zoom uses the first level at or above it (the last beyond them). The script reads
+#: them from its config.
+DETAIL_LEVELS = MAP_DETAIL_LEVELS
+
+
+def detail_level(zoom: float) -> int:
+    """The detail level a map zoom fetches its zoomed layers at (as ``atlas.js`` does)."""
+    return next((level for level in DETAIL_LEVELS if zoom <= level), DETAIL_LEVELS[-1])
+
+
+def layer_url(api: str, layer_id: str, zoomed: bool, level: int) -> str:
+    """The URL the map fetches a layer from: at ``level`` if the layer is zoomed, else in full."""
+    return f"{api}/layers/{quote(layer_id, safe='')}" + (f"?zoom={level}" if zoomed else "")
+
+
+def start_requests(layers: list[dict], labels: dict[str, list[dict]], api: str, zoom: float) -> dict:
+    """The requests the map makes before its first view is drawn: every layer the specs show at
+    start (in draw order) at the start zoom's level, and the first label layer, in full.
+
+    Returns ``{"level": …, "layers": {id: url}, "labels": {id: url}}``, the script's
+    ``config.preload``; the page preloads the same URLs.
+    """
+    level = detail_level(zoom)
+    start = {e["id"]: layer_url(api, e["id"], e["zoomed"], level) for e in layers if e["visible"]}
+    label = next(iter(labels), None)
+    return {"level": level, "layers": start, "labels": {label: layer_url(api, label, False, level)} if label else {}}
+
+
+def preload_links(preload: dict) -> str:
+    """``<link rel=preload>`` for each start request: ``as="fetch"`` with ``crossorigin``
+    (anonymous: same-origin credentials, CORS mode) matches what ``fetch(url)`` asks for, so the
+    script's request reuses the preloaded response."""
+    urls = [*preload["layers"].values(), *preload["labels"].values()]
+    return "\n".join(f'<link rel="preload" as="fetch" crossorigin href="{html.escape(u)}">' for u in urls)
 
 
 def _sources(spec: LayerSpec) -> list[dict]:
@@ -62,9 +115,6 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
     static_version : str
         Appended to asset URLs so browsers reload changed assets.
     """
-    import folium  # lazily: only the web app needs Folium
-    from branca.element import Element, JavascriptLink
-
     m = folium.Map(
         location=[30.2, 105.6],
         zoom_start=settings.default_map_zoom,
@@ -73,12 +123,8 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
         min_zoom=5,
         max_zoom=14,
     )
-    # Vendored assets instead of Folium's CDN defaults (offline first).
-    m.default_js = [("leaflet", f"{LEAFLET}/leaflet.js")]
-    m.default_css = [
-        ("leaflet_css", f"{LEAFLET}/leaflet.css"),
-        ("atlas_css", f"/static/atlas.css?v={static_version}"),
-    ]
+    # Vendored assets instead of Folium's CDN defaults (offline first), placed in the head below.
+    m.default_js, m.default_css = [], []
     if settings.basemap_url:
         folium.TileLayer(
             tiles=settings.basemap_url,
@@ -113,18 +159,33 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
     root = m.get_root()
     root.title = settings.title
     root.header.add_child(Element('<meta name="description" content="Chengdu–Chongqing Economic Circle planning map">'))
-    root.header.add_child(Element('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'))
+    root.header.add_child(Element(ICON_LINKS))
+    # The page's own assets first (a browser opens six connections to a host: the preloads must
+    # not hold the scripts up), then the preloads. Leaflet runs as parsed (Folium's script at the
+    # end of the body needs it); atlas.js is deferred (it runs once the page is parsed) at high
+    # priority, which a deferred script does not get by default.
+    labels = label_layers(specs, available_layers)
+    preload = start_requests(layers, labels, "/api", settings.default_map_zoom)
+    root.header.add_child(Element(
+        f'<script src="{LEAFLET}/leaflet.js"></script>\n'
+        f'<link rel="stylesheet" href="{LEAFLET}/leaflet.css">\n'
+        f'<link rel="stylesheet" href="/static/atlas.css?v={static_version}">\n'
+        f'<script defer fetchpriority="high" src="/static/atlas.js?v={static_version}"></script>\n'
+        + preload_links(preload)))
     root.html.add_child(Element(render("map_side.html", settings.templates_dir)))
-    root.html.add_child(JavascriptLink(f"/static/atlas.js?v={static_version}"))
     config = {
         "map": m.get_name(),
         "groups": {layer_id: g.get_name() for layer_id, g in groups.items()},
         "layers": layers,
         "statuses": status_config(),
-        "labels": label_layers(specs, available_layers),
+        "labels": labels,
         "api": "/api",
         "zoom": settings.default_map_zoom,
+        "levels": list(DETAIL_LEVELS),
+        "preload": preload,
     }
-    # Runs after Folium's own script has created the map and the groups.
-    root.script.add_child(Element(f"window.addEventListener('load', function () {{ AtlasMap.init({json.dumps(config)}); }});"))
+    # Runs once the document is parsed: after Folium's own script (at the end of the body) has
+    # created the map and the groups, and after the deferred atlas.js; not at "load", which
+    # waits for the preloads to end.
+    root.script.add_child(Element(f"document.addEventListener('DOMContentLoaded', function () {{ AtlasMap.init({json.dumps(config)}); }});"))
     return root.render()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from urllib.parse import quote
 
+import folium  # at import, not on the first request: the app imports this module at start-up
 from markupsafe import Markup
 
+from api.mapview import ICON_LINKS
 from api.templates import render
 from geo.geojson import dumps, feature_collection
 from layers.reports import ZoneReport
@@ -81,8 +84,6 @@ ul.members{columns:3}.note{color:#555;font-size:13px}
 
 def zone_map(report: ZoneReport, inline_assets: bool):
     """Folium map of the zone with its member counties highlighted (the rendered root)."""
-    import folium
-
     bounds = report.frame.total_bounds
     m = folium.Map(tiles=None, control_scale=True, zoom_control=True)
     if inline_assets:
@@ -129,6 +130,15 @@ def _figures(z) -> list[str]:
     return figures
 
 
+def icon_links(offline: bool) -> str:
+    """The page's icon: the site's (SVG and /favicon.ico); in the offline export, the SVG inlined
+    as a data URI, so the file needs nothing from the server."""
+    if not offline:
+        return ICON_LINKS
+    svg = (STATIC / "favicon.svg").read_text(encoding="utf-8").strip()
+    return f'<link rel="icon" href="data:image/svg+xml,{quote(svg, safe=" =:/")}" type="image/svg+xml">'
+
+
 def render_zone(report: ZoneReport, labels: dict[str, str], share_url: str, map_url: str,
                 export_url: str | None, templates_dir: str | None = None) -> str:
     """The focus page; with ``export_url`` None, the offline export (Leaflet and data inlined)."""
@@ -145,7 +155,7 @@ def render_zone(report: ZoneReport, labels: dict[str, str], share_url: str, map_
     ]
     context = {
         "z": z, "offline": offline, "share_url": share_url, "export_url": export_url, "map_url": map_url,
-        "icon": "/static/favicon.svg", "figures": _figures(z), "projects": projects,
+        "icon_links": Markup(icon_links(offline)), "icon": "/static/favicon.svg", "figures": _figures(z), "projects": projects,
         # Trusted markup made here or by Folium from escaped data; everything else is autoescaped.
         "map_header": Markup(root.header.render()), "map_div": Markup(root.html.render()),
         "map_script": Markup(root.script.render()), "page_css": Markup(PAGE_CSS),

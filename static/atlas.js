@@ -489,7 +489,29 @@
   // zoom (the server caches each level).
   var ZOOMED = {};
   var BASE = [];
-  function detailLevel(zoom) { return zoom <= 5 ? 5 : zoom <= 7 ? 7 : zoom <= 9 ? 9 : zoom <= 11 ? 11 : 12; }
+  // The detail levels come from the page (api/mapview.py: DETAIL_LEVELS): a zoom uses the first
+  // level at or above it.
+  var LEVELS = [5, 7, 9, 11, 12];
+  function detailLevel(zoom) {
+    for (var i = 0; i < LEVELS.length; i++) { if (zoom <= LEVELS[i]) { return LEVELS[i]; } }
+    return LEVELS[LEVELS.length - 1];
+  }
+
+  // A layer's URL at a level. The page preloads the layers shown at start (config.preload, at
+  // the start zoom's level): those are fetched by exactly the preloaded URL, so the browser
+  // hands over the response it already has or is receiving.
+  function layerUrl(config, id, level) {
+    var pre = config.preload || {}, url = (pre.layers || {})[id];
+    if (url && (!ZOOMED[id] || level === pre.level)) { return url; }
+    return config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + level : "");
+  }
+
+  function getJSON(url, id) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
+      return r.json();
+    });
+  }
 
   // ---- the URL holds the view: #map=zoom/lat/lon&layers=…&status=…&plan=…&sel=… ----
   var STATE_KEYS = ["map", "layers", "status", "province", "cross", "year", "facility", "plan", "sel", "lang"];
@@ -550,7 +572,7 @@
 
   Labeller.prototype.update = function () {
     var self = this;
-    if (this.pending) { return; }
+    if (this.pending || this.hold) { return; }  // held while the first view loads: one pass once it is in
     this.pending = true;
     window.requestAnimationFrame(function () { self.pending = false; self.run(); });
   };
@@ -565,13 +587,23 @@
 
   Labeller.prototype.measure = function (cand) {
     var key = cand.cls + "|" + cand.lines.join("\n");
-    if (!this.cache[key]) {
-      var node = this.build(cand);
-      this.measurer.appendChild(node);
-      this.cache[key] = { w: node.offsetWidth, h: node.offsetHeight };
-      this.measurer.removeChild(node);
-    }
+    if (!this.cache[key]) { this.measureAll([cand]); }
     return this.cache[key];
+  };
+
+  // Labels not measured yet, all at once: one layout of the page instead of one per label.
+  Labeller.prototype.measureAll = function (cands) {
+    var self = this, fresh = {}, nodes = [];
+    cands.forEach(function (cand) {
+      var key = cand.cls + "|" + cand.lines.join("\n");
+      if (self.cache[key] || fresh[key]) { return; }
+      fresh[key] = true;
+      var node = self.build(cand);
+      nodes.push({ key: key, node: node });
+      self.measurer.appendChild(node);
+    });
+    nodes.forEach(function (n) { self.cache[n.key] = { w: n.node.offsetWidth, h: n.node.offsetHeight }; });
+    nodes.forEach(function (n) { self.measurer.removeChild(n.node); });
   };
 
   // The rectangles labels must stay clear of: the page's panels and the map's controls.
@@ -700,7 +732,9 @@
       if (isText) { for (var j = 0; j < symbols.length; j++) { if (overlaps(b, symbols[j], 0)) { return false; } } }
       return true;
     }
-    this.candidates().forEach(function (cand) {
+    var cands = this.candidates();
+    this.measureAll(cands);
+    cands.forEach(function (cand) {
       var m = self.measure(cand), w = m.w, h = m.h;
       if (cand.river) {
         var spot = self.riverSpots(cand.river, w, h, view).filter(function (s) { return free(s.box, true); })[0];
@@ -740,7 +774,7 @@
   Labeller.prototype.render = function (placed) {
     var map = this.map, layer = this.layer;
     layer.textContent = "";
-    var kept = [], rects = [];
+    var kept = [], rects = [], built = [];
     placed.forEach(function (item) {
       var cand = item.cand, node = this.build(cand), anchor = node;
       if (item.angle !== undefined) {
@@ -757,18 +791,23 @@
         layer.appendChild(dot);
       }
       layer.appendChild(anchor);
-      // The rendered box decides: a label that still touches an earlier one goes.
-      var r = node.getBoundingClientRect();
+      built.push({ item: item, node: node, anchor: anchor, dot: dot });
+    }, this);
+    // The rendered box decides: a label that still touches an earlier one goes. Every label is
+    // placed absolutely, so the boxes are read in one layout, all at once.
+    built.forEach(function (b) { b.rect = b.node.getBoundingClientRect(); });
+    built.forEach(function (b) {
+      var r = b.rect;
       if (rects.some(function (q) { return r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom; })) {
-        layer.removeChild(anchor);
-        if (dot) { layer.removeChild(dot); }
+        layer.removeChild(b.anchor);
+        if (b.dot) { layer.removeChild(b.dot); }
         return;
       }
       rects.push(r);
-      item.node = node;
-      item.dotNode = dot;
-      kept.push(item);
-    }, this);
+      b.item.node = b.node;
+      b.item.dotNode = b.dot;
+      kept.push(b.item);
+    });
     this.placed = kept;
     this.pane.classList.remove("atlas-labels-moving");
     document.body.setAttribute("data-labels", String(kept.length));
@@ -787,6 +826,7 @@
       // Views fit to a quarter zoom level, so a plan's area fills the frame.
       map.options.zoomSnap = 0.25;
       this.config = config;
+      if (config.levels && config.levels.length) { LEVELS = config.levels; }
       this.groups = groups;
       this.featureLayers = {};
       var status = document.getElementById("atlas-status");
@@ -822,7 +862,16 @@
       this.projects = {};
       this.level = detailLevel(map.getZoom());
       this.labels = new Labeller(this);
-      var pending = order.length + 1, failed = [];
+      this.labels.hold = true;
+      // First the layers shown at start (preloaded; those the URL shows too) and the place
+      // names: once drawn, the first view is ready (the "atlas-ready" mark, window.atlasReady,
+      // body[data-atlas-view=ready], or "partial" if one failed). Then the hidden layers, when
+      // the page is idle; once everything is in, the legend and the URL state
+      // (body[data-atlas-ready]).
+      var shown = this.initialState.layers, preloaded = (config.preload || {}).layers || {};
+      var first = order.filter(function (id) { return preloaded[id] || (shown && shown.indexOf(id) >= 0); });
+      var later = order.filter(function (id) { return first.indexOf(id) < 0; });
+      var pending = order.length + 1, waiting = first.length + 1, failed = [];
       function done() {
         pending -= 1;
         if (pending > 0) { return; }
@@ -833,19 +882,38 @@
         self.startHistory();
         document.body.setAttribute("data-atlas-ready", failed.length ? "partial" : "yes");
       }
-      order.forEach(function (id) {
-        var url = config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + self.level : "");
-        fetch(url).then(function (r) {
-          if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
-          return r.json();
-        }).then(function (fc) {
+      function load(id) {
+        getJSON(layerUrl(config, id, self.level), id).then(function (fc) {
           self.draw(id, fc);
         }).catch(function (err) {
           failed.push(id);
           if (window.console) { console.error(err); }
-        }).then(done);
+        }).then(function () {
+          if (first.indexOf(id) >= 0) { firstDone(); }
+          done();
+        });
+      }
+      function firstDone() {
+        waiting -= 1;
+        if (waiting > 0) { return; }
+        self.labels.hold = false;
+        self.labels.update();
+        // After the labeller's pass this frame (it asked for the frame first).
+        window.requestAnimationFrame(function () {
+          window.atlasReady = performance.now();
+          if (performance.mark) { performance.mark("atlas-ready"); }
+          document.body.setAttribute("data-atlas-view", failed.length ? "partial" : "ready");
+        });
+        var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
+        idle(function () { later.forEach(load); }, { timeout: 300 });
+      }
+      first.forEach(load);
+      this.loadPlaces().then(firstDone, firstDone).then(done);
+      // A preload the view does not use (the URL asked for another zoom) is taken all the same,
+      // so the browser does not report it unused.
+      Object.keys(preloaded).forEach(function (id) {
+        if (layerUrl(config, id, self.level) !== preloaded[id]) { fetch(preloaded[id]).then(function (r) { return r.body && r.body.cancel(); }, function () {}); }
       });
-      this.loadPlaces().then(done, done);
       this.hover();
       this.controls();
       map.on("zoomend", function () { self.refreshBase(); });
@@ -856,12 +924,8 @@
     // gazetteer has no ranks yet, the label points of the administrative units.
     loadPlaces: function () {
       var self = this, api = this.config.api, have = this.config.labels || {};
-      function get(id) {
-        return fetch(api + "/layers/" + id).then(function (r) {
-          if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
-          return r.json();
-        });
-      }
+      var preloaded = (this.config.preload || {}).labels || {};
+      function get(id) { return getJSON(preloaded[id] || api + "/layers/" + encodeURIComponent(id), id); }
       function unitPoints(fc, rankOf) {
         return fc.features.filter(function (f) { return f.properties.label_lat !== undefined && f.properties.label_lat !== null; }).map(function (f) {
           var p = f.properties;
@@ -900,10 +964,16 @@
     },
 
     // Popups keep clear of the side panel and the plan legend.
+    // Measured once per task: a layer binds a popup to each of its features in one go, and
+    // measuring the panels for each would lay the page out again for every feature.
     popupOptions: function (extra) {
-      var pad = this.viewPadding();
-      return L.extend({ maxWidth: Math.min(440, window.innerWidth - 40), maxHeight: Math.max(220, Math.min(420, window.innerHeight - 160)),
-        autoPanPaddingTopLeft: L.point(pad.left + 10, pad.top + 10), autoPanPaddingBottomRight: L.point(pad.right + 10, pad.bottom + 10) }, extra || {});
+      if (!this.popupBase) {
+        var pad = this.viewPadding(), self = this;
+        this.popupBase = { maxWidth: Math.min(440, window.innerWidth - 40), maxHeight: Math.max(220, Math.min(420, window.innerHeight - 160)),
+          autoPanPaddingTopLeft: L.point(pad.left + 10, pad.top + 10), autoPanPaddingBottomRight: L.point(pad.right + 10, pad.bottom + 10) };
+        Promise.resolve().then(function () { self.popupBase = null; });
+      }
+      return L.extend({}, this.popupBase, extra || {});
     },
 
     // How much of the map the panels cover on each side (pixels), for fitting views.
@@ -929,10 +999,7 @@
       if (level === this.level) { return; }
       this.level = level;
       BASE.filter(function (id) { return self.groups[id]; }).forEach(function (id) {
-        fetch(self.config.api + "/layers/" + id + "?zoom=" + level).then(function (r) {
-          if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
-          return r.json();
-        }).then(function (fc) {
+        getJSON(layerUrl(self.config, id, level), id).then(function (fc) {
           if (self.level !== level) { return; }  // the user zoomed on meanwhile
           self.groups[id].clearLayers();
           self.draw(id, fc);
@@ -1162,7 +1229,8 @@
         }
       }, opts)).addTo(group);
       document.body.setAttribute("data-" + mode + "-drawn", String(located.length));
-      if (filtered === undefined) { this.labels.update(); }
+      // Its symbols and exit labels count only on the map (a hidden layer changes no label).
+      if (filtered === undefined && this.map.hasLayer(group)) { this.labels.update(); }
       return located.length;
     },
 

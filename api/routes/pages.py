@@ -1,17 +1,22 @@
-"""HTML pages: the overview map."""
+"""HTML pages: the overview map, the zone pages, the API docs, and the site's icon."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import CatalogDep
 from api.errors import ErrorBody
 from api.mapview import render_map
-from layers.reports import zone_report
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
+from api.urls import url_for
+from api.zonepage import layer_labels, render_zone
+from layers.reports import zone_report
+
+FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.ico"
 
 router = APIRouter(tags=["pages"])
 
@@ -64,20 +69,40 @@ def _zone_id(zone_id: str) -> str:
     return zone_id if zone_id.startswith("zone:") else f"zone:{zone_id}"
 
 
+#: Rendered zone pages kept (the atlas has a dozen zones).
+ZONE_PAGES_KEPT = 64
+
+
 @router.get("/zones/{zone_id}", response_class=HTMLResponse, summary="Zone focus page", responses=ZONE_RESPONSES)
 def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLResponse:
-    """A zone with its members, area by province, projects touching it, figures and citations."""
-    from api.zonepage import layer_labels, render_zone
+    """A zone with its members, area by province, projects touching it, figures and citations.
 
-    report = zone_report(catalog, _zone_id(zone_id))
-    share = str(request.url_for("zone_page", zone_id=zone_id))
-    export = str(request.url_for("zone_export", zone_id=zone_id))
-    page = render_zone(report, layer_labels(catalog), share, _map_url(request, report), export, request.app.state.settings.templates_dir)
-    return nonced_page(request, add_nonce_placeholders(page))
+    ``/zones/wandakai`` and ``/zones/zone:wandakai`` are the same page (its link names the full id)."""
+    state = request.app.state
+    settings = state.settings
+    # Rendered once per zone and data version (the layers' versions change with their data); its
+    # links come from the public URL or are root-relative (api.urls), never from the Host header.
+    key = (_zone_id(zone_id), settings.templates_dir, catalog.version)
+    cache = getattr(state, "zone_pages", None)
+    if cache is None:
+        cache = state.zone_pages = {}
+    page = cache.get(key)
+    if page is None:
+        report = zone_report(catalog, key[0])
+        canonical = str(report.zone["id"])
+        share = url_for(request, "zone_page", zone_id=canonical)
+        export = url_for(request, "zone_export", zone_id=canonical)
+        map_url = url_for(request, "overview_map") + "#focus=" + quote(canonical, safe=":")
+        page = add_nonce_placeholders(render_zone(report, layer_labels(catalog), share, map_url, export, settings.templates_dir))
+        while len(cache) >= ZONE_PAGES_KEPT:
+            cache.pop(next(iter(cache), None), None)
+        cache[key] = page
+    return nonced_page(request, page)
 
 
 def _map_url(request: Request, report) -> str:
-    """The overview map focused on the zone."""
+    """The overview map focused on the zone, as an absolute URL (for the offline export, whose
+    links must work from a file)."""
     return str(request.url_for("overview_map")) + "#focus=" + quote(str(report.zone["id"]), safe=":")
 
 
@@ -85,11 +110,16 @@ def _map_url(request: Request, report) -> str:
             responses=ZONE_RESPONSES | {200: {"content": {"text/html": {}}}})
 def zone_export(request: Request, catalog: CatalogDep, zone_id: str) -> Response:
     """The focus page with Leaflet and the data inlined, as a download that opens offline."""
-    from api.zonepage import layer_labels, render_zone
-
     report = zone_report(catalog, _zone_id(zone_id))
-    body = render_zone(report, layer_labels(catalog), str(request.url_for("zone_page", zone_id=zone_id)),
+    body = render_zone(report, layer_labels(catalog), str(request.url_for("zone_page", zone_id=str(report.zone["id"]))),
                        _map_url(request, report), None, request.app.state.settings.templates_dir)
     filename = f"chengyu-atlas-{report.zone['id'].replace(':', '-')}.html"
     return Response(body.encode("utf-8"), media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> FileResponse:
+    """The site's icon where browsers look for it without a ``<link rel=icon>`` (16, 32 and 48 px,
+    drawn from ``static/favicon.svg``)."""
+    return FileResponse(FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})

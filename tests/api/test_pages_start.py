@@ -1,0 +1,71 @@
+"""The map page's start requests (preloads), the site's icon, and one page per zone."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from api.mapview import detail_level
+
+PRELOAD = re.compile(r'<link rel="preload" as="fetch" crossorigin href="([^"]+)">')
+
+
+def _config(html: str) -> dict:
+    return json.loads(re.search(r"AtlasMap\.init\((\{.*?\})\);", html).group(1))
+
+
+def test_the_map_preloads_exactly_the_layers_shown_at_start(client, catalog, settings):
+    html = client.get("/").text
+    level = detail_level(settings.default_map_zoom)
+    shown = [s for s in sorted((s for s in catalog.specs if s.presentation and s.id in catalog.layers), key=lambda s: s.presentation.order)
+             if s.presentation.visible]
+    hidden = [s.id for s in catalog.specs if s.presentation and not s.presentation.visible]
+    assert shown and hidden
+    expected = [f"/api/layers/{s.id}" + (f"?zoom={level}" if s.presentation.zoomed else "") for s in shown] + ["/api/layers/places"]
+    assert PRELOAD.findall(html) == expected  # in draw order, the label layer last
+    assert not [u for u in PRELOAD.findall(html) if any(u.startswith(f"/api/layers/{h}") for h in hidden)]
+    # The script is handed the same URLs, and the levels it maps a zoom to.
+    config = _config(html)
+    assert [*config["preload"]["layers"].values(), *config["preload"]["labels"].values()] == expected
+    assert config["preload"]["level"] == level and level in config["levels"]
+    # The page's own scripts and styles come before the preloads (six connections per host).
+    head = html.split("</head>")[0]
+    assert head.index("leaflet.js") < head.index("atlas.js") < head.index('rel="preload"')
+    assert re.search(r'<script defer fetchpriority="high" src="/static/atlas\.js\?v=[^"]+"></script>', head)
+    for url in expected:
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json"), url
+
+
+def test_detail_levels():
+    assert [detail_level(z) for z in (3, 5, 5.5, 7, 8, 9.25, 11, 12, 14)] == [5, 5, 7, 7, 9, 11, 11, 12, 12]
+
+
+def test_favicon_is_an_icon_and_every_html_page_declares_one(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/")
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    for path in ("/", "/zones/wandakai", "/zones/zone:gaozhu", "/ogc?f=html", "/ogc/collections?f=html", "/docs"):
+        page = client.get(path).text
+        icons = re.findall(r'<link rel="(?:shortcut )?icon"[^>]*href="([^"]+)"', page)
+        assert icons, path
+        for href in icons:
+            got = client.get(href)
+            assert got.status_code == 200 and got.headers["content-type"].startswith("image/"), (path, href)
+
+
+def test_a_zone_by_its_short_id_is_the_same_page(client):
+    def page(path: str) -> str:
+        r = client.get(path)
+        assert r.status_code == 200
+        return re.sub(r'nonce="[^"]+"', 'nonce=""', r.text)
+
+    assert page("/zones/wandakai") == page("/zones/zone:wandakai")
+    assert 'value="/zones/zone:wandakai"' in page("/zones/wandakai")  # root-relative without ATLAS_PUBLIC_URL
+    assert client.get("/zones/no-such-zone").status_code == 404
+
+
+def test_the_offline_export_carries_its_icon_inline(client):
+    html = client.get("/zones/wandakai/export").text
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert icons and all(h.startswith("data:image/svg+xml,") for h in icons)
