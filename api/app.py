@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,25 @@ def _static_version() -> str:
     return digest.hexdigest()[:10]
 
 
+def warm_first_map(app: FastAPI) -> None:
+    """Make the responses the map's first view asks for (the layers it preloads, at the start
+    zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
+    the server; a request that comes first makes its response itself, as always."""
+    from api.caching import prepare
+    from api.mapview import label_layers, map_layers, start_requests
+
+    state, catalog = app.state, app.state.catalog
+    available = list(catalog.layers)
+    preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api",
+                             state.settings.default_map_zoom)
+    try:
+        for layer_id, url in [*preload["layers"].items(), *preload["labels"].items()]:
+            zoomed = "?zoom=" in url
+            prepare(state, catalog, catalog.get(layer_id), for_map=True, zoom=preload["level"] if zoomed else None)
+    except Exception:  # warming is an optimisation: a failure is logged, the layer is made on request
+        log.warning("warming the first map's layers failed", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, catalog: Catalog | None = None) -> FastAPI:
     """Build the application.
 
@@ -61,6 +81,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         # collector's generations, so that a full collection does not walk them all again.
         gc.collect()
         gc.freeze()
+        if settings.warm_start:
+            threading.Thread(target=warm_first_map, args=(app,), name="atlas-warm", daemon=True).start()
         yield
 
     app = FastAPI(

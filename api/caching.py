@@ -249,6 +249,22 @@ def _wants_gzip(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "").lower()
 
 
+def _stored(state, catalog, layer, positions: np.ndarray, for_map: bool, zoom: int | None, crs):
+    representation = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
+    encoded = state.feature_bytes.encoded(catalog, layer, for_map, zoom, crs)
+    key = state.result_cache.key(representation, positions)
+    return encoded, key, state.result_cache.features(key, positions, encoded.fragments)
+
+
+def prepare(state, catalog, layer, for_map: bool = False, zoom: int | None = None) -> None:
+    """Store a whole layer's response (its features encoded, joined and compressed whole)
+    before anyone asks: what a start does for the first map's layers (see api.app)."""
+    _, key, stored = _stored(state, catalog, layer, np.arange(len(layer.frame)), for_map, zoom, None)
+    if not stored.whole:
+        stored.gzip_open(None)
+        state.result_cache.touch(key, stored)
+
+
 def collection_response(request: Request, catalog, layer, positions: np.ndarray, *, for_map: bool = False,
                         zoom: int | None = None, crs=None, media_type: str, headers: dict | None = None,
                         **members) -> Response:
@@ -259,10 +275,7 @@ def collection_response(request: Request, catalog, layer, positions: np.ndarray,
     ``If-None-Match`` is answered with 304.
     """
     state = request.app.state
-    representation = (layer.spec.id, layer.version, for_map, zoom, crs.srs if crs is not None else None)
-    encoded = state.feature_bytes.encoded(catalog, layer, for_map, zoom, crs)
-    key = state.result_cache.key(representation, positions)
-    stored = state.result_cache.features(key, positions, encoded.fragments)
+    encoded, key, stored = _stored(state, catalog, layer, positions, for_map, zoom, crs)
     _, tail = collection_parts(**members)
     tail_tag = hashlib.blake2b(tail, digest_size=6).hexdigest()
     wants_gzip = _wants_gzip(request)

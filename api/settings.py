@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     #: Directory of the built-layers artifact (a start with a valid one skips the build); unset:
     #: $XDG_CACHE_HOME/chengyu-atlas (~/.cache/chengyu-atlas). "off" builds on every start.
     artifact_dir: str | None = None
+    #: Make the first map's layer responses in a thread right after start-up (see api.app.warm_first_map).
+    warm_start: bool = True
     #: OGC API items paging: default page size and the cap (larger limits are clamped to it).
     default_limit: int = Field(10, ge=1)
     max_limit: int = Field(1000, ge=1)

@@ -19,7 +19,7 @@ COUNTIES = "/ogc/collections/counties/items"
 @pytest.fixture(scope="module")
 def fresh(catalog):
     """A client whose caches start empty (the session client's are shared by other tests)."""
-    with TestClient(create_app(Settings(raw_response_cache=False), catalog)) as c:
+    with TestClient(create_app(Settings(raw_response_cache=False, warm_start=False), catalog)) as c:
         yield c
 
 
@@ -124,7 +124,7 @@ def test_a_result_asked_for_again_is_compressed_whole(fresh):
 
 
 def test_the_replay_cache_keeps_the_whole_compressed_body_not_the_provisional_one(catalog):
-    with TestClient(create_app(Settings(), catalog)) as c:
+    with TestClient(create_app(Settings(warm_start=False), catalog)) as c:
         url = "/api/layers/counties?bbox=104,29,106,31.5"
         sizes = []
         for _ in range(3):
@@ -183,7 +183,7 @@ def test_the_serve_command_names_the_address_it_serves():
 # --- bounded memory -------------------------------------------------------------------------------
 
 def test_distinct_requests_never_hold_more_than_the_budget(catalog):
-    with TestClient(create_app(Settings(cache_max_bytes=2 * 1024 * 1024), catalog)) as c:
+    with TestClient(create_app(Settings(cache_max_bytes=2 * 1024 * 1024, warm_start=False), catalog)) as c:
         state = c.app.state
         for i in range(40):
             west = 100 + (i % 8) * 0.7
@@ -216,3 +216,25 @@ def test_search_answers_with_an_etag_and_304(client):
     assert first.status_code == 200 and first.json()["results"][0]["name_zh"].startswith("万州")
     again = client.get("/api/search", params={"q": "万州"}, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_start_makes_the_first_maps_layers_before_anyone_asks(catalog):
+    import time
+
+    from api.mapview import label_layers, map_layers, start_requests
+
+    with TestClient(create_app(Settings(raw_response_cache=False), catalog)) as c:
+        available = list(catalog.layers)
+        preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api", 7)
+        urls = [*preload["layers"].values(), *preload["labels"].values()]
+        assert urls
+        results = c.app.state.result_cache._lru
+        deadline = time.monotonic() + 120
+        while len(results) < len(urls) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(results) >= len(urls)
+        before = len(results)
+        for url in urls:  # the map's own requests find them: nothing new is stored
+            with c.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as r:
+                assert r.status_code == 200 and not r.headers["etag"].endswith('-gzipb"')
+        assert len(results) == before
