@@ -29,6 +29,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,6 +119,8 @@ def _deflate(data: bytes, level: int = GZIP_LEVEL) -> bytes:
 
 
 _HEAD_DEFLATED = _deflate(_HEAD)
+#: Compresses results whole off the event loop (zlib releases the GIL while it works).
+_COMPRESSOR = ThreadPoolExecutor(1, thread_name_prefix="atlas-gzip")
 
 
 class EncodedFeatures:
@@ -184,7 +187,7 @@ class StoredFeatures:
     request time, about a third larger); when it is asked for again it is compressed whole.
     """
 
-    __slots__ = ("raw", "tag", "crc", "_gzip", "whole", "uses")
+    __slots__ = ("raw", "tag", "crc", "_gzip", "whole", "uses", "_pending")
 
     def __init__(self, raw: bytes, tag: str):
         self.raw = raw
@@ -193,17 +196,29 @@ class StoredFeatures:
         self._gzip: bytes | None = None
         self.whole = False
         self.uses = 0
+        self._pending = False
 
-    def gzip_open(self, packed_blocks=None) -> bytes:
+    def gzip_open(self, packed_blocks=None, on_whole=None) -> bytes:
         """The gzip form: joined from ``packed_blocks`` (the features' own blocks; a callable
-        giving them) on first use, compressed whole on a later one."""
+        giving them) on first use; on a later use it is compressed whole in the background
+        (zlib lets the server go on meanwhile), and served from then on. Without blocks (a
+        start preparing its first responses) it is compressed whole at once."""
         self.uses += 1
-        if self._gzip is None and packed_blocks is not None and self.uses == 1:
-            self._gzip = _GZIP_HEADER + b"".join(packed_blocks())
-        elif not self.whole and (self._gzip is None or self.uses > 1):
-            self._gzip = _GZIP_HEADER + _deflate(self.raw)
-            self.whole = True
+        if self._gzip is None:
+            if packed_blocks is not None:
+                self._gzip = _GZIP_HEADER + b"".join(packed_blocks())
+            else:
+                self._compress_whole(on_whole)
+        elif not self.whole and not self._pending and self.uses > 1:
+            self._pending = True
+            _COMPRESSOR.submit(self._compress_whole, on_whole)
         return self._gzip
+
+    def _compress_whole(self, on_whole=None) -> None:
+        self._gzip = _GZIP_HEADER + _deflate(self.raw)
+        self.whole = True
+        if on_whole is not None:
+            on_whole()
 
     @property
     def size(self) -> int:
@@ -260,7 +275,7 @@ def prepare(state, catalog, layer, for_map: bool = False, zoom: int | None = Non
     """Store a whole layer's response (its features encoded, joined and compressed whole)
     before anyone asks: what a start does for the first map's layers (see api.app)."""
     _, key, stored = _stored(state, catalog, layer, np.arange(len(layer.frame)), for_map, zoom, None)
-    if not stored.whole:
+    if stored._gzip is None:
         stored.gzip_open(None)
         state.result_cache.touch(key, stored)
 
@@ -289,11 +304,11 @@ def collection_response(request: Request, catalog, layer, positions: np.ndarray,
             return [_HEAD_DEFLATED, _deflate(encoded.fragments[first], 1), *[packed[i] for i in rest]]
 
         before = stored._gzip
-        opening = stored.gzip_open(blocks)
+        opening = stored.gzip_open(blocks, on_whole=lambda: state.result_cache.touch(key, stored))
         if stored._gzip is not before:
             state.result_cache.touch(key, stored)
     # The gzip bytes of a result change once, when it is compressed whole: so does its ETag.
-    coding = ("-gzip" if stored.whole else PROVISIONAL_GZIP) if wants_gzip else ""
+    coding = ("-gzip" if opening is not None and opening is stored._gzip and stored.whole else PROVISIONAL_GZIP) if wants_gzip else ""
     etag = f'"{stored.tag}-{tail_tag}{coding}"'
     headers = dict(headers or {}) | {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if _not_modified(request, etag):
