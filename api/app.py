@@ -37,17 +37,19 @@ def _static_version() -> str:
 
 
 def warm_first_map(app: FastAPI) -> None:
-    """Make the responses the map's first view asks for (the layers it preloads, at the start
-    zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
+    """Make the map page and the responses its first view asks for (the layers it preloads, at
+    the start zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
     the server; a request that comes first makes its response itself, as always."""
     from api.caching import prepare
     from api.mapview import label_layers, map_layers, start_requests
+    from api.routes.pages import map_page
 
     state, catalog = app.state, app.state.catalog
     available = list(catalog.layers)
     preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api",
                              state.settings.default_map_zoom)
     try:
+        map_page(state, catalog)
         for layer_id, url in [*preload["layers"].items(), *preload["labels"].items()]:
             zoomed = "?zoom=" in url
             prepare(state, catalog, catalog.get(layer_id), for_map=True, zoom=preload["level"] if zoomed else None)

@@ -21,8 +21,6 @@ import html
 import json
 from urllib.parse import quote
 
-import folium  # at import, not on the first request: the app imports this module at start-up
-from branca.element import Element
 
 from api.settings import Settings
 from api.templates import render
@@ -115,6 +113,11 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
     static_version : str
         Appended to asset URLs so browsers reload changed assets.
     """
+    # Imported here (0.3 s): a start does not wait for it; the start's warm-up renders the page
+    # in the background (api.app.warm_first_map), so the first visitor does not either.
+    import folium
+    from branca.element import Element
+
     m = folium.Map(
         location=[30.2, 105.6],
         zoom_start=settings.default_map_zoom,

@@ -24,10 +24,15 @@ router = APIRouter(tags=["pages"])
 @router.get("/", name="overview_map", response_class=HTMLResponse, summary="The overview map")
 def overview_map(request: Request, catalog: CatalogDep) -> HTMLResponse:
     """The economic circle with regions, scope and zones; layers are fetched from the API."""
-    state = request.app.state
-    if state.map_html is None:  # rendered once: the page depends only on settings and which layers built
+    return nonced_page(request, map_page(request.app.state, catalog))
+
+
+def map_page(state, catalog) -> str:
+    """The map page with nonce placeholders, rendered once: it depends only on the settings and
+    which layers built."""
+    if state.map_html is None:
         state.map_html = add_nonce_placeholders(render_map(state.settings, catalog.specs, list(catalog.layers), state.static_version))
-    return nonced_page(request, state.map_html)
+    return state.map_html
 
 
 def nonced_page(request: Request, html: str) -> HTMLResponse:
