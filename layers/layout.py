@@ -105,6 +105,7 @@ SPEC = LayerSpec(
         Field("plan", "string", "Key of the plan document", required=True),
         Field("plan_title_zh", "string", "Title of the plan"),
         Field("formula_zh", "string", "The plan's layout formula, verbatim (e.g. 一轴、两带、三组团)"),
+        Field("in_formula", "boolean", "Part of the plan's layout formula (false: named elsewhere in the plan; null: the plan states no formula)"),
         Field("element_type", "string", "axis, belt, corridor, cluster, core, node, ring or barrier (an ecological barrier: mountain ranges)", required=True),
         Field("definition", "string", "The element's definition, quoted from the plan"),
         Field("follows_rivers", "array", "Rivers the element follows, as named"),
@@ -124,7 +125,7 @@ SPEC = LayerSpec(
     data_sources=(boundaries.TIANDITU,),
     allow_null_geometry=True,
     presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True),
-    summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "definition", "width_km", "derivation", "notes"),
+    summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "in_formula", "definition", "width_km", "derivation", "notes"),
 )
 
 
@@ -234,6 +235,8 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     highways = ctx.dep("highways").set_index("id", drop=False)
     network = ctx.dep("network").set_index("id", drop=False)
     units = boundaries.units_by_adcode()
+    # Plans that state a formula: their other elements are named elsewhere in the plan.
+    with_formula = {row.plan for row in rows if row.formula_zh}
     records, geoms = [], []
     for row in rows:
         scope_id, scope = _scope_geometry(ctx, row.plan)
@@ -303,6 +306,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "plan": row.plan,
                 "plan_title_zh": docs[row.plan].title_zh,
                 "formula_zh": row.formula_zh,
+                "in_formula": (row.formula_zh is not None) if row.plan in with_formula else None,
                 "element_type": row.element_type,
                 "definition": row.definition,
                 "follows_rivers": list(row.follows.rivers),

@@ -126,3 +126,15 @@ def test_unresolvable_elements_are_listed_by_check(catalog):
     assert len(unlocated) > 0
     for fid in unlocated:
         assert fid in warnings
+
+
+def test_wandakai_counts_its_formula_apart_from_the_other_elements_its_plan_names(catalog):
+    """一轴、两带、三组团: one axis, two belts, three clusters in the formula; the corridor, the
+    barrier and the tourism and ecological belts named elsewhere in the plan are not in it."""
+    frame = catalog.get("layout").frame
+    wdk = frame[frame["plan"] == "wdk_plan"]
+    in_formula = wdk[wdk["in_formula"] == True]  # noqa: E712
+    assert sorted(in_formula["element_type"]) == ["axis", "belt", "belt", "cluster", "cluster", "cluster"]
+    assert set(wdk[wdk["in_formula"] == False]["name_zh"]) >= {"三峡库区生态廊道", "秦巴山区生态屏障"}  # noqa: E712
+    no_formula = frame[~frame["plan"].isin(set(frame.loc[frame["formula_zh"].notna(), "plan"]))]
+    assert no_formula["in_formula"].isna().all()
