@@ -105,7 +105,7 @@ SPEC = LayerSpec(
         Field("plan", "string", "Key of the plan document", required=True),
         Field("plan_title_zh", "string", "Title of the plan"),
         Field("formula_zh", "string", "The plan's layout formula, verbatim (e.g. 一轴、两带、三组团)"),
-        Field("in_formula", "boolean", "Part of the plan's layout formula (false: named elsewhere in the plan; null: the plan states no formula)"),
+        Field("in_formula", "boolean", "Part of the plan's layout formula (false: named elsewhere in the plan, or the plan states no formula)"),
         Field("element_type", "string", "axis, belt, corridor, cluster, core, node, ring or barrier (an ecological barrier: mountain ranges)", required=True),
         Field("definition", "string", "The element's definition, quoted from the plan"),
         Field("follows_rivers", "array", "Rivers the element follows, as named"),
@@ -235,8 +235,6 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
     highways = ctx.dep("highways").set_index("id", drop=False)
     network = ctx.dep("network").set_index("id", drop=False)
     units = boundaries.units_by_adcode()
-    # Plans that state a formula: their other elements are named elsewhere in the plan.
-    with_formula = {row.plan for row in rows if row.formula_zh}
     records, geoms = [], []
     for row in rows:
         scope_id, scope = _scope_geometry(ctx, row.plan)
@@ -306,7 +304,7 @@ def build(ctx: BuildContext) -> gpd.GeoDataFrame:
                 "plan": row.plan,
                 "plan_title_zh": docs[row.plan].title_zh,
                 "formula_zh": row.formula_zh,
-                "in_formula": (row.formula_zh is not None) if row.plan in with_formula else None,
+                "in_formula": row.formula_zh is not None,
                 "element_type": row.element_type,
                 "definition": row.definition,
                 "follows_rivers": list(row.follows.rivers),

@@ -1359,6 +1359,9 @@
       var present = [];
       all.forEach(function (f) { var t = elementType(f); if (present.indexOf(t) < 0) { present.push(t); } });
       var types = elementTypesInOrder(p0.formula_zh, present);
+      // An element the plan names outside its formula (only a plan with a formula has one).
+      var hasFormula = all.some(function (f) { return f.properties.in_formula; });
+      var apart = function (f) { return hasFormula && f.properties.in_formula === false; };
       // Title and formula stay in view; the key folds (folded at first on a phone).
       var fold = el("details", { class: "atlas-plan-fold" });
       if (window.innerWidth >= 700 || this.planFoldOpen) { fold.setAttribute("open", ""); }
@@ -1388,11 +1391,11 @@
           self.hiddenTypes[type] = !on;
           self.planLabelsFilter();
         });
-        var names = members.map(function (f) { return f.properties.name_zh + (f.properties.in_formula === false ? "†" : "") + (f.geometry ? "" : "（未绘出 not drawn）"); }).join("；");
+        var names = members.map(function (f) { return f.properties.name_zh + (apart(f) ? "†" : "") + (f.geometry ? "" : "（未绘出 not drawn）"); }).join("；");
         rows.appendChild(el("li", { "data-type": type }, [button, el("p", { class: "atlas-type-members", text: names })]));
       });
       fold.appendChild(rows);
-      if (all.some(function (f) { return f.properties.in_formula === false; })) {
+      if (all.some(apart)) {
         fold.appendChild(el("p", { class: "atlas-note", text: "† 方案另列，不在布局公式中 Named elsewhere in the plan, not part of the formula" }));
       }
       var widths = {};
