@@ -39,15 +39,11 @@ import argparse
 import datetime as dt
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -89,40 +85,14 @@ COLLECT = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
 def server():
-    """``python -m api`` on a free port (what ``./atlas serve`` runs); yields the base URL once
-    /health answers, i.e. once the catalog has built every layer."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=os.environ | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {proc.returncode}")
-            try:
-                if httpx.get(base + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start within 240 s")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """``python -m api`` on a free port (what ``./atlas serve`` runs), started the way the
+    browser tests start it; yields the base URL once /health answers."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.browser.servers import uvicorn_server
+
+    return uvicorn_server(["api"], startup_s=240)
 
 
 def load(page, url: str, is_map: bool) -> dict:

@@ -53,7 +53,6 @@ def _wants_html(request: Request, f: str | None) -> bool:
     return "text/html" in accept and "json" not in accept
 
 
-_url = url_for
 
 
 def _page(request: Request, template: str, **context) -> HTMLResponse:
@@ -68,12 +67,12 @@ def _json(model) -> JSONResponse:
 async def landing(request: Request, f: FormatQ = None):
     """Links to the API definition, conformance and collections."""
     links = [
-        Link(href=_url(request, "ogc_landing"), rel="self", type=MediaType.json, title="This document"),
-        Link(href=_url(request, "ogc_landing", {"f": "html"}), rel="alternate", type=MediaType.html, title="This document as HTML"),
-        Link(href=_url(request, "ogc_api"), rel="service-desc", type=MediaType.openapi30, title="API definition (OpenAPI 3.0)"),
-        Link(href=_url(request, "api_docs"), rel="service-doc", type=MediaType.html, title="API documentation"),
-        Link(href=_url(request, "ogc_conformance"), rel="conformance", type=MediaType.json, title="Conformance classes"),
-        Link(href=_url(request, "ogc_collections"), rel="data", type=MediaType.json, title="Collections"),
+        Link(href=url_for(request, "ogc_landing"), rel="self", type=MediaType.json, title="This document"),
+        Link(href=url_for(request, "ogc_landing", {"f": "html"}), rel="alternate", type=MediaType.html, title="This document as HTML"),
+        Link(href=url_for(request, "ogc_api"), rel="service-desc", type=MediaType.openapi30, title="API definition (OpenAPI 3.0)"),
+        Link(href=url_for(request, "api_docs"), rel="service-doc", type=MediaType.html, title="API documentation"),
+        Link(href=url_for(request, "ogc_conformance"), rel="conformance", type=MediaType.json, title="Conformance classes"),
+        Link(href=url_for(request, "ogc_collections"), rel="data", type=MediaType.json, title="Collections"),
     ]
     body = Landing(title="Chengyu Atlas — OGC API Features", description="Layers of the Chengdu–Chongqing Economic Circle planning map", links=links)
     if _wants_html(request, f):
@@ -123,7 +122,7 @@ def _to_openapi30(node):
 
 def _collection(request: Request, layer: Layer) -> Collection:
     spec = layer.spec
-    items = _url(request, "ogc_items", layer_id=spec.id)
+    items = url_for(request, "ogc_items", layer_id=spec.id)
     temporal = None
     if spec.temporal_fields:
         start_field, end_field = spec.temporal_fields
@@ -143,10 +142,10 @@ def _collection(request: Request, layer: Layer) -> Collection:
         crs=list(SUPPORTED_OUTPUT_CRS),
         storageCrs=CRS84_URI,
         links=[
-            Link(href=_url(request, "ogc_collection", layer_id=spec.id), rel="self", type=MediaType.json, title="This collection"),
+            Link(href=url_for(request, "ogc_collection", layer_id=spec.id), rel="self", type=MediaType.json, title="This collection"),
             Link(href=items, rel="items", type=MediaType.geojson, title="Items as GeoJSON"),
             Link(href=items + "?f=html", rel="items", type=MediaType.html, title="Items as HTML"),
-            Link(href=_url(request, "download_layer", {"format": "gpkg"}, layer_id=spec.id), rel="enclosure", type=MediaType.gpkg, title="Download as GeoPackage"),
+            Link(href=url_for(request, "download_layer", {"format": "gpkg"}, layer_id=spec.id), rel="enclosure", type=MediaType.gpkg, title="Download as GeoPackage"),
         ],
     )
 
@@ -157,7 +156,7 @@ async def collections(request: Request, catalog: CatalogDep, f: FormatQ = None):
     if _wants_html(request, f):
         rows = [{"html_items": e.links[2].href, "title": e.title, "description": e.description} for e in entries]
         return _page(request, "ogc_collections.html", title="Collections", collections=rows)
-    links = [Link(href=_url(request, "ogc_collections"), rel="self", type=MediaType.json, title="Collections")]
+    links = [Link(href=url_for(request, "ogc_collections"), rel="self", type=MediaType.json, title="Collections")]
     return _json(Collections(collections=entries, links=links, crs=list(SUPPORTED_OUTPUT_CRS)))
 
 
@@ -233,10 +232,10 @@ def _links(request: Request, layer: Layer, page: Page) -> list[Link]:
     links = [Link(href=this_url(request), rel="self", type=MediaType.geojson, title="This page")]
     limit = page.query.limit
     if page.next_offset is not None:
-        links.append(Link(href=_url(request, "ogc_items", base | {"limit": limit, "offset": page.next_offset}, layer_id=layer.spec.id),
+        links.append(Link(href=url_for(request, "ogc_items", base | {"limit": limit, "offset": page.next_offset}, layer_id=layer.spec.id),
                           rel="next", type=MediaType.geojson, title="Next page"))
     if page.prev_offset is not None:
-        links.append(Link(href=_url(request, "ogc_items", base | {"limit": limit, "offset": page.prev_offset}, layer_id=layer.spec.id),
+        links.append(Link(href=url_for(request, "ogc_items", base | {"limit": limit, "offset": page.prev_offset}, layer_id=layer.spec.id),
                           rel="prev", type=MediaType.geojson, title="Previous page"))
     return links
 
@@ -287,7 +286,7 @@ async def items(
         return collection_response(request, catalog, layer, page.positions, crs=out_crs, media_type=MediaType.geojson.value,
                                    headers=headers, numberMatched=page.matched, numberReturned=page.returned, links=links)
     rows = [
-        {"href": _url(request, "ogc_item", {"f": "html"}, layer_id=layer.spec.id, feature_id=fid), "id": fid, "name_zh": n, "name_en": e}
+        {"href": url_for(request, "ogc_item", {"f": "html"}, layer_id=layer.spec.id, feature_id=fid), "id": fid, "name_zh": n, "name_en": e}
         for fid, n, e in zip(page.items["id"], page.items["name_zh"], page.items["name_en"])
     ]
     nav = [{"rel": link.rel, "href": link.href.replace("?", "?f=html&", 1)} for link in _links(request, layer, page) if link.rel in {"prev", "next"}]
@@ -317,7 +316,7 @@ async def item(
     feature = features(row, crs=out_crs)[0]
     feature["links"] = [
         Link(href=this_url(request), rel="self", type=MediaType.geojson, title="This feature").model_dump(mode="json"),
-        Link(href=_url(request, "ogc_collection", layer_id=layer.spec.id), rel="collection", type=MediaType.json, title="The collection").model_dump(mode="json"),
+        Link(href=url_for(request, "ogc_collection", layer_id=layer.spec.id), rel="collection", type=MediaType.json, title="The collection").model_dump(mode="json"),
     ]
     if _wants_html(request, f):
         title = str(feature["properties"].get("name_zh"))
