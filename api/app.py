@@ -15,6 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import catalog_openapi
+from api.direct import DirectRoutes
 from api.errors import register_error_handlers
 from api.routes import features, layers, ogc, pages, search
 from api.caching import FeatureBytes, RawResponseCache, ResponseCache, ResultCache, cache_budget
@@ -105,6 +106,9 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.state.feature_bytes = FeatureBytes(budget.features)
     app.state.map_html = None
     app.state.static_version = _static_version()
+    # Innermost: the plain GET endpoints are called through per-route plans (api.direct).
+    if settings.direct_routes:
+        app.add_middleware(DirectRoutes, router=app.router)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Replays stored GeoJSON responses before any routing or validation work.
     if settings.raw_response_cache:

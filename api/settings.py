@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     data_dir: str | None = None
     #: Replay stored responses to repeated GETs before routing (see api.caching.RawResponseCache).
     raw_response_cache: bool = True
+    #: Call the plain GET endpoints through plans made once per route, not FastAPI's
+    #: per-request parameter analysis (see api.direct); off, every request goes through FastAPI.
+    direct_routes: bool = True
     #: Directory whose templates override the packaged ones (static/templates) by file name.
     templates_dir: str | None = None
     #: Public base URL of the service (e.g. https://atlas.example.org/cy): links in responses are

@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-import folium  # at import, not on the first request: the app imports this module at start-up
 from markupsafe import Markup
 
 from api.mapview import ICON_LINKS
@@ -84,6 +83,8 @@ ul.members{columns:3}.note{color:#555;font-size:13px}
 
 def zone_map(report: ZoneReport, inline_assets: bool):
     """Folium map of the zone with its member counties highlighted (the rendered root)."""
+    import folium  # on first use (a third of a second): a start serves its first request sooner
+
     bounds = report.frame.total_bounds
     m = folium.Map(tiles=None, control_scale=True, zoom_control=True)
     if inline_assets:

@@ -12,11 +12,13 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.simplify import simplify_for_zoom
 from layers import artifact as _artifact
@@ -52,6 +54,13 @@ class Layer:
         if located.empty:
             return None
         return [round(float(v), 6) for v in located.total_bounds]
+
+    @cached_property
+    def spatial_index(self) -> shapely.STRtree:
+        """The frame's geometries in a shapely STRtree (its positions are frame rows), made on
+        first use. Queried directly: GeoDataFrame.sindex goes through pandas and geopandas'
+        argument checks on every call, which cost more than the query on a small layer."""
+        return shapely.STRtree(np.asarray(self.frame.geometry.array))
 
 
 def _has_cjk(text: str) -> bool:
@@ -322,9 +331,7 @@ class Catalog:
         layer = self.get(layer_id)
         frame = layer.frame
         if query.bbox is not None:
-            from shapely.geometry import box
-
-            hits = np.sort(frame.sindex.query(box(*query.bbox.as_tuple()), predicate="intersects"))
+            hits = np.sort(layer.spatial_index.query(shapely.box(*query.bbox.as_tuple()), predicate="intersects"))
         else:
             hits = np.arange(len(frame))
         if not (query.filters or query.period is not None or query.q):
