@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Replays stored GeoJSON responses before any routing or validation work.
     if settings.raw_response_cache:
-        app.add_middleware(RawResponseCache, max_bytes=budget.raw_responses)
+        app.add_middleware(RawResponseCache, max_bytes=budget.raw_responses, result_keys=[layers.replay_key])
     app.add_middleware(QueryStringGuard)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)

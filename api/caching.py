@@ -182,21 +182,52 @@ class StoredFeatures:
     """The opening of a FeatureCollection and its joined features, with their gzip form.
 
     The gzip form is a gzip header and deflate blocks ending in a sync flush (not final), so a
-    compressed tail can follow; ``crc`` and ``size`` are carried on to the gzip trailer. A
+    compressed tail can follow; ``crc`` and ``length`` are carried on to the gzip trailer. A
     result first gets a gzip form joined from the features' own blocks (no compression at
-    request time, about a third larger); when it is asked for again it is compressed whole.
+    request time, about a third larger); when it is asked for again it is compressed whole,
+    and from then on only the compressed bytes are kept (a quarter of the plain ones): a
+    client that asks for plain bytes gets them decompressed.
     """
 
-    __slots__ = ("raw", "tag", "crc", "_gzip", "whole", "uses", "_pending")
+    __slots__ = ("_raw", "length", "tag", "crc", "_gzip", "whole", "uses", "_pending", "_tail", "_closed")
 
     def __init__(self, raw: bytes, tag: str):
-        self.raw = raw
+        self._raw: bytes | None = raw
+        self.length = len(raw)
         self.tag = tag
         self.crc = zlib.crc32(raw)
         self._gzip: bytes | None = None
         self.whole = False
         self.uses = 0
         self._pending = False
+        self._tail: bytes | None = None  # the tail of the last gzip body made
+        # The gzip body made for a tail asked for twice in a row: (opening, tail, body).
+        self._closed: tuple[bytes, bytes, bytes] | None = None
+
+    @property
+    def raw(self) -> bytes:
+        """The plain bytes (decompressed from the whole gzip form once they are not kept)."""
+        raw = self._raw
+        if raw is None:  # _gzip is the whole form: it is set before _raw is let go
+            raw = zlib.decompressobj(-zlib.MAX_WBITS).decompress(self._gzip[len(_GZIP_HEADER):])
+        return raw
+
+    def body(self, opening: bytes | None, tail: bytes) -> bytes:
+        """The whole body: the gzip ``opening`` closed with ``tail`` (None: the plain bytes
+        and the tail). A gzip body whose tail came twice in a row is kept: requests whose
+        members are the same (every ``/api/layers`` bbox that selects these features) then get
+        the same bytes object, with no compression or copy; pages whose links differ keep
+        nothing more."""
+        if opening is None:
+            return self.raw + tail
+        closed = self._closed
+        if closed is not None and closed[0] is opening and closed[1] == tail:
+            return closed[2]
+        made = _gzip_close(opening, self, tail)
+        if tail == self._tail:
+            self._closed = (opening, tail, made)
+        self._tail = tail
+        return made
 
     def gzip_open(self, packed_blocks=None, on_whole=None) -> bytes:
         """The gzip form: joined from ``packed_blocks`` (the features' own blocks; a callable
@@ -217,12 +248,14 @@ class StoredFeatures:
     def _compress_whole(self, on_whole=None) -> None:
         self._gzip = _GZIP_HEADER + _deflate(self.raw)
         self.whole = True
+        self._raw = None
         if on_whole is not None:
             on_whole()
 
     @property
     def size(self) -> int:
-        return len(self.raw) + (len(self._gzip) if self._gzip is not None else 0) + 200
+        raw, gz, closed = self._raw, self._gzip, self._closed
+        return (len(raw) if raw is not None else 0) + (len(gz) if gz is not None else 0) + (len(closed[2]) if closed is not None else 0) + 200
 
 
 class ResultCache:
@@ -253,7 +286,7 @@ class ResultCache:
 def _gzip_close(gzip_open: bytes, stored: StoredFeatures, tail: bytes) -> bytes:
     packer = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS, 1)
     return (gzip_open + packer.compress(tail) + packer.flush(zlib.Z_FINISH)
-            + struct.pack("<II", zlib.crc32(tail, stored.crc), (len(stored.raw) + len(tail)) & 0xFFFFFFFF))
+            + struct.pack("<II", zlib.crc32(tail, stored.crc), (stored.length + len(tail)) & 0xFFFFFFFF))
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -314,8 +347,12 @@ def collection_response(request: Request, catalog, layer, positions: np.ndarray,
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if wants_gzip:
-        return Response(_gzip_close(opening, stored, tail), media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
-    return Response(stored.raw + tail, media_type=media_type, headers=headers)
+        kept = stored._closed
+        body = stored.body(opening, tail)
+        if stored._closed is not kept:  # a body newly kept is counted in the bound
+            state.result_cache.touch(key, stored)
+        return Response(body, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
+    return Response(stored.body(None, tail), media_type=media_type, headers=headers)
 
 
 class CachedBody:
@@ -381,9 +418,20 @@ class RawResponseCache:
     CACHEABLE_PREFIXES = (b"/api/layers/", b"/api/features/", b"/api/search", b"/ogc/collections/")
     CACHEABLE_TYPES = (b"application/geo+json", b"application/json")
 
-    def __init__(self, app, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, app, max_bytes: int = 64 * 1024 * 1024, result_keys: Sequence[Callable] = ()):
         self.app = app
         self._lru = ByteLRU(max_bytes)
+        #: Functions of the scope giving, for a route whose URL says more than its response
+        #: depends on, what it does depend on (None: not theirs, or not sure): e.g. the rows a
+        #: bbox selects, not the bbox (see api.routes.layers.replay_key).
+        self.result_keys = tuple(result_keys)
+
+    def _key(self, scope, gz: bool) -> tuple:
+        for result_key in self.result_keys:
+            key = result_key(scope)
+            if key is not None:
+                return ("result", scope.get("root_path", ""), key, gz)
+        return (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), gz)
 
     @staticmethod
     def _header(scope, name: bytes) -> bytes:
@@ -401,7 +449,7 @@ class RawResponseCache:
             await self.app(scope, receive, send)
             return
         gz = b"gzip" in self._header(scope, b"accept-encoding").lower()
-        key = (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), gz)
+        key = self._key(scope, gz)
         hit = self._lru.get(key)
         if hit is not None:
             status, headers, body = hit

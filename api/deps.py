@@ -30,10 +30,14 @@ async def get_layer(catalog: CatalogDep, layer_id: Annotated[str, Path(max_lengt
 LayerDep = Annotated[Layer, Depends(get_layer)]
 
 
+#: The longest bbox text accepted (longer is a 422).
+BBOX_MAX_LENGTH = 200
+
+
 async def get_bbox(
     bbox: Annotated[
         str | None,
-        Query(max_length=200, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)", examples=["106,29,107.5,30.5"]),
+        Query(max_length=BBOX_MAX_LENGTH, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)", examples=["106,29,107.5,30.5"]),
     ] = None,
 ) -> BBox | None:
     """Parsed bbox, or None; bad boxes raise GeoError → 400 with the reason."""

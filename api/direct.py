@@ -44,12 +44,20 @@ class _Declined(Exception):
     """This request is left to FastAPI (a value is missing or invalid)."""
 
 
+_IMMUTABLE = (type(None), bool, int, float, str, bytes, tuple, frozenset)
+
+
 @dataclass(frozen=True, slots=True)
 class _Value:
     name: str
     alias: str
     location: str  # "path" or "query"
     field: ModelField
+    required: bool
+    #: The value when absent, when it can be shared (immutable and not validated); else the
+    #: field's default is copied and validated per request, as FastAPI does.
+    shared_default: object = None
+    shares_default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +79,10 @@ def _values(fields: list[ModelField], location: str) -> tuple[_Value, ...]:
             raise _NoPlan(f"{location} parameter {field.name} is a sequence or has validation aliases")
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             raise _NoPlan(f"{location} parameter {field.name} is a model")
-        out.append(_Value(field.name, field.alias, location, field))
+        required = info.is_required()
+        default = None if required else field.default
+        shares = not required and not info.validate_default and isinstance(default, _IMMUTABLE)
+        out.append(_Value(field.name, field.alias, location, field, required, default if shares else None, shares))
     return tuple(out)
 
 
@@ -130,7 +141,10 @@ async def _solve(plan: Plan, request: Request, path: dict, query, solved: dict):
         raw = (path if value.location == "path" else query).get(value.alias)
         field = value.field
         if raw is None:
-            if field.field_info.is_required():
+            if value.shares_default:
+                kwargs[value.name] = value.shared_default
+                continue
+            if value.required:
                 raise _Declined
             default = copy.deepcopy(field.default)
             if field.field_info.validate_default:
@@ -160,17 +174,22 @@ class DirectRoutes:
         self._plans: list | None = None
 
     def plans(self) -> list:
-        """Every route of the router with its plan (None: left to FastAPI), made on first use
-        (the routes are all added by then)."""
+        """Every route of the router with the literal start of its path and its plan (None:
+        left to FastAPI), made on first use (the routes are all added by then)."""
         if self._plans is None:
-            self._plans = [(route, route_plan(route)) for route in routes(self.router)]
+            self._plans = [(str(getattr(route, "path", "") or "").split("{", 1)[0], route, route_plan(route))
+                           for route in routes(self.router)]
         return self._plans
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        for route, plan in self.plans():
+        path, root = scope["path"], scope.get("root_path", "")
+        route_path = path[len(root):] if root and path.startswith(root) else path
+        for start, route, plan in self.plans():
+            if not route_path.startswith(start):  # cannot match: skip the route's regular expression
+                continue
             match, child = route.matches(scope)
             if match is Match.FULL:
                 break

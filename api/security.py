@@ -42,6 +42,14 @@ def policy(nonce: str | None = None, tile_origin: str | None = None) -> str:
 class SecurityHeaders:
     """ASGI middleware: nosniff, referrer policy, and a strict CSP unless the route set one."""
 
+    #: Added unless the response has its own (raw ASGI header names and values).
+    DEFAULTS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", policy().encode("latin-1")),
+    )
+
     def __init__(self, app):
         self.app = app
 
@@ -52,12 +60,10 @@ class SecurityHeaders:
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = policy()
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in self.DEFAULTS if pair[0] not in present)
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -13,15 +13,33 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+_ROUTE_PATHS_KEPT = 8192
+
 
 def _base(request: Request) -> str:
     public = request.app.state.settings.public_url
     return public.rstrip("/") if public else request.scope.get("root_path", "")
 
 
+def _route_path(request: Request, name: str, path: tuple[tuple[str, str], ...]) -> str:
+    """``app.url_path_for``, remembered per app: routes do not change once the app serves, and
+    finding one walks the router (tens of µs, several times per page of items)."""
+    state = request.app.state
+    try:
+        paths = state.route_paths
+    except AttributeError:
+        paths = state.route_paths = {}
+    found = paths.get((name, path))
+    if found is None:
+        if len(paths) >= _ROUTE_PATHS_KEPT:  # feature ids are many: start again rather than grow
+            paths.clear()
+        found = paths[(name, path)] = str(request.app.url_path_for(name, **dict(path)))
+    return found
+
+
 def url_for(request: Request, name: str, query: dict | None = None, **path) -> str:
     """The link to route ``name`` with its path parameters and an optional query."""
-    url = _base(request) + str(request.app.url_path_for(name, **{k: str(v) for k, v in path.items()}))
+    url = _base(request) + _route_path(request, name, tuple((k, str(v)) for k, v in path.items()))
     return url + ("?" + urlencode(query) if query else "")
 
 

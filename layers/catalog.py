@@ -62,6 +62,26 @@ class Layer:
         argument checks on every call, which cost more than the query on a small layer."""
         return shapely.STRtree(np.asarray(self.frame.geometry.array))
 
+    @cached_property
+    def located(self) -> tuple[np.ndarray, tuple[float, float, float, float] | None]:
+        """Positions of the rows with a geometry, and the box around them (None when none):
+        a bbox around that box selects exactly these rows, with no index query."""
+        geoms = np.asarray(self.frame.geometry.array)
+        has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        positions = np.flatnonzero(has)
+        positions.flags.writeable = False  # shared by every query that selects them all
+        if not len(positions):
+            return positions, None
+        return positions, tuple(float(v) for v in shapely.total_bounds(geoms[has]))
+
+    def intersecting(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
+        """Positions (ascending) of the rows whose geometry intersects ``bbox`` (west, south,
+        east, north)."""
+        located, bounds = self.located
+        if bounds is not None and bbox[0] <= bounds[0] and bbox[1] <= bounds[1] and bbox[2] >= bounds[2] and bbox[3] >= bounds[3]:
+            return located  # the box holds every geometry's extent, so each intersects it
+        return np.sort(self.spatial_index.query(shapely.box(*bbox), predicate="intersects"))
+
 
 def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -331,7 +351,7 @@ class Catalog:
         layer = self.get(layer_id)
         frame = layer.frame
         if query.bbox is not None:
-            hits = np.sort(layer.spatial_index.query(shapely.box(*query.bbox.as_tuple()), predicate="intersects"))
+            hits = layer.intersecting(query.bbox.as_tuple())
         else:
             hits = np.arange(len(frame))
         if not (query.filters or query.period is not None or query.q):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
+import numpy as np
 from fastapi import APIRouter, Query, Request, Response
+from starlette.datastructures import QueryParams
 
 from api.caching import cached_response, collection_response
-from api.deps import CatalogDep, DownloadFormat, FeatureQueryDep, LayerDep, ZoomDep
+from api.deps import BBOX_MAX_LENGTH, CatalogDep, DownloadFormat, FeatureQueryDep, LayerDep, ZoomDep
 from api.errors import ERROR_RESPONSES, ConversionError
 from api.urls import url_for
 from api.writers import WRITERS
+from geo.bbox import parse_bbox
+from geo.errors import GeoError
 from layers.catalog import Layer
 
 router = APIRouter(prefix="/api", tags=["layers"], responses=ERROR_RESPONSES)
@@ -68,6 +73,38 @@ async def layer_geojson(
     page = catalog.select(layer.spec.id, query, for_map=True, zoom=zoom)
     return collection_response(request, catalog, layer, page.positions, for_map=True, zoom=zoom, media_type=GEOJSON,
                                numberMatched=page.matched, numberReturned=page.returned)
+
+
+_LAYER_PATH = "/api/layers/"
+
+
+def replay_key(scope) -> tuple | None:
+    """What a GET of ``/api/layers/{id}?bbox=…`` answers with, the bbox replaced by the rows it
+    selects: (layer, version, the other parameters as given, those rows' digest).
+
+    The response depends on the bbox only through those rows (no link carries it), so two
+    boxes that select the same rows get the same bytes, and the replay cache in front of
+    routing (:class:`api.caching.RawResponseCache`) can answer the second without the app.
+    None — the cache then keys by URL — whenever that is not certain: another path, no bbox or
+    more than one, a bbox FastAPI would refuse (too long, or not a box), an unknown layer.
+    """
+    path, root = scope["path"], scope.get("root_path", "")
+    route_path = path[len(root):] if root and path.startswith(root) else path
+    layer_id = route_path[len(_LAYER_PATH):]
+    if not route_path.startswith(_LAYER_PATH) or not layer_id or "/" in layer_id or b"bbox=" not in scope.get("query_string", b""):
+        return None
+    params = QueryParams(scope["query_string"])
+    boxes = params.getlist("bbox")
+    catalog = getattr(scope["app"].state, "catalog", None)
+    layer = catalog.layers.get(layer_id) if catalog is not None else None
+    if len(boxes) != 1 or len(boxes[0]) > BBOX_MAX_LENGTH or layer is None:
+        return None
+    try:
+        rows = layer.intersecting(parse_bbox(boxes[0]).as_tuple())
+    except GeoError:
+        return None
+    digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16).digest()
+    return ("layer_geojson", layer_id, layer.version, tuple((k, v) for k, v in params.multi_items() if k != "bbox"), digest)
 
 
 @router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)

@@ -99,6 +99,11 @@ def test_the_gzip_body_is_the_plain_body_compressed(fresh, url):
         assert packed.headers["etag"].startswith(plain.headers["etag"][:-1] + "-gzip")
     assert gzip.decompress(wire) == plain.content
     json.loads(plain.content)
+    # Once compressed whole, only the compressed bytes are kept: plain bytes are decompressed.
+    for _ in range(3):
+        fresh.get(url, headers={"Accept-Encoding": "gzip"})
+        settle()
+    assert fresh.get(url, headers={"Accept-Encoding": "identity"}).content == plain.content
 
 
 def test_the_assembled_gzip_stream_decodes_with_zlib():
@@ -253,3 +258,62 @@ def test_a_start_makes_the_first_maps_layers_before_anyone_asks(catalog):
             with c.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as r:
                 assert r.status_code == 200 and not r.headers["etag"].endswith('-gzipb"')
         assert len(results) == before
+
+
+# --- replay keyed by result ---------------------------------------------------------------------
+
+ALL_COUNTIES = ["/api/layers/counties?bbox=90,20,120,40", "/api/layers/counties?bbox=90.5,20.25,120.125,40.75"]
+
+
+def _final(client, url: str, **headers):
+    """The response once its result is compressed whole (what the replay cache keeps)."""
+    for _ in range(4):
+        r = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        settle()
+    return r
+
+
+def _counting(monkeypatch):
+    """Count the layer GeoJSON responses the app itself makes."""
+    from api.routes import layers
+
+    made = []
+    real = layers.collection_response
+    monkeypatch.setattr(layers, "collection_response", lambda *a, **k: made.append(1) or real(*a, **k))
+    return made
+
+
+def test_a_bbox_that_selects_the_same_rows_is_replayed_without_the_app(catalog, monkeypatch):
+    made = _counting(monkeypatch)
+    with TestClient(create_app(Settings(warm_start=False), catalog)) as c, \
+            TestClient(create_app(Settings(warm_start=False, raw_response_cache=False), catalog)) as plain:
+        first = _final(c, ALL_COUNTIES[0])
+        before = len(made)
+        replayed = c.get(ALL_COUNTIES[1], headers={"Accept-Encoding": "gzip"})
+        assert len(made) == before  # answered in front of the app
+        assert replayed.status_code == 200 and replayed.content == first.content
+        assert replayed.headers["etag"] == first.headers["etag"]
+        # other rows, or other parameters: made by the app
+        assert c.get("/api/layers/counties?bbox=104,29,106,31.5").content != first.content
+        assert len(made) == before + 1
+        zoomed = c.get(ALL_COUNTIES[1] + "&zoom=7")
+        assert len(made) == before + 2 and zoomed.content != first.content
+        # what the app itself answers for that URL
+        assert replayed.content == _final(plain, ALL_COUNTIES[1]).content
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/api/layers/counties?bbox=90,20,120,40.", 200),
+    ("/api/layers/counties?bbox=90,20,120,40." + "0" * 200, 422),  # too long for the declared field
+    ("/api/layers/counties?bbox=90,20,120", 400),
+    ("/api/layers/counties?bbox=90,20,120,40&bbox=91,20,120,40", 200),
+    ("/api/layers/nowhere?bbox=90,20,120,40", 404),
+    ("/api/layers/counties?bbox=90,20,120,40&zoom=99", 422),
+])
+def test_the_replay_answers_only_what_the_app_would_answer_the_same(catalog, url, status):
+    with TestClient(create_app(Settings(warm_start=False), catalog)) as c, \
+            TestClient(create_app(Settings(warm_start=False, raw_response_cache=False), catalog)) as plain:
+        _final(c, ALL_COUNTIES[0])
+        got, want = c.get(url), plain.get(url)
+        assert got.status_code == want.status_code == status
+        assert got.content == want.content or status == 200 and json.loads(got.content) == json.loads(want.content)

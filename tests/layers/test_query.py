@@ -211,3 +211,30 @@ def test_masks_follow_the_frame_index():
 def test_a_column_of_nulls_matches_nothing():
     f = frame().assign(note=[None, None, None, None])
     assert property_mask(f, "note", "x").tolist() == [False] * 4
+
+
+# --- Layer.intersecting: the index query, and its shortcut for a box around everything -----------
+
+def _layer(geometries):
+    from layers.catalog import Layer
+
+    gdf = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(len(geometries))]}, geometry=geometries, crs="EPSG:4326")
+    return Layer(spec=None, frame=gdf, version="v", search_text=pd.Series([""] * len(gdf)))
+
+
+LINE_AND_POINTS = [Point(106, 29), None, Point(107, 30).buffer(0.5), Point(108, 31), Point()]
+
+
+@pytest.mark.parametrize("box, expected", [
+    ((100, 20, 120, 40), [0, 2, 3]),          # around everything: every located row, no missing or empty one
+    ((105.9, 28.9, 108.1, 31.1), [0, 2, 3]),  # just around the extent
+    ((106.5, 29.5, 107.5, 30.5), [2]),        # inside the polygon only
+    ((106, 29, 106, 29), [0]),                # a degenerate box on a point
+    ((109, 32, 110, 33), []),                 # beside everything
+])
+def test_intersecting_selects_the_rows_whose_geometry_meets_the_box(box, expected):
+    assert _layer(LINE_AND_POINTS).intersecting(box).tolist() == expected
+
+
+def test_a_layer_with_nothing_located_selects_nothing():
+    assert _layer([None, Point()]).intersecting((-180, -90, 180, 90)).tolist() == []
