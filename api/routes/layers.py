@@ -99,12 +99,31 @@ def replay_key(scope) -> tuple | None:
     layer = catalog.layers.get(layer_id) if catalog is not None else None
     if len(boxes) != 1 or len(boxes[0]) > BBOX_MAX_LENGTH or layer is None:
         return None
-    try:
-        rows = layer.intersecting(parse_bbox(boxes[0]).as_tuple())
-    except GeoError:
+    digest = _selected_rows(layer, boxes[0])
+    if digest is None:
         return None
-    digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16).digest()
     return ("layer_geojson", layer_id, layer.version, tuple((k, v) for k, v in params.multi_items() if k != "bbox"), digest)
+
+
+_SELECTED: dict[tuple, bytes | None] = {}
+_SELECTED_KEPT = 4096
+
+
+def _selected_rows(layer, bbox_text: str) -> bytes | None:
+    """Digest of the rows ``bbox_text`` selects in ``layer`` (None: not a box), remembered for
+    the boxes seen last: a map panning back and forth asks for the same ones again."""
+    key = (layer.spec.id, layer.version, bbox_text)
+    if key in _SELECTED:
+        return _SELECTED[key]
+    try:
+        rows = layer.intersecting(parse_bbox(bbox_text).as_tuple())
+        digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16).digest()
+    except GeoError:
+        digest = None
+    if len(_SELECTED) >= _SELECTED_KEPT:
+        _SELECTED.clear()
+    _SELECTED[key] = digest
+    return digest
 
 
 @router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)
