@@ -37,11 +37,40 @@ def _static_version() -> str:
     return digest.hexdigest()[:10]
 
 
+#: Seconds the warm-up waits for the first answer after a start before it begins anyway.
+WARM_WAIT = 1.0
+
+
+class FirstAnswer:
+    """ASGI middleware: sets ``app.state.answered`` once a first HTTP response has been sent.
+
+    The warm-up (:func:`warm_first_map`) waits for it: importing Folium and compressing the
+    first map's layers hold the interpreter for about half a second, and the first request
+    after a start (a health check, a probe, the map page) should not wait behind them.
+    """
+
+    def __init__(self, app, answered: threading.Event):
+        self.app = app
+        self.answered = answered
+
+    async def __call__(self, scope, receive, send):
+        if self.answered.is_set() or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.answered.set()
+
+
 def warm_first_map(app: FastAPI) -> None:
     """Make the map page and the responses its first view asks for (the layers it preloads, at
     the start zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
-    the server; a request that comes first makes its response itself, as always."""
+    the server, once the first request is answered (or after :data:`WARM_WAIT`); a request that
+    comes first makes its response itself, as always."""
     from api.caching import prepare
+
+    app.state.answered.wait(WARM_WAIT)
     from api.mapview import label_layers, map_layers, start_requests
     from api.routes.pages import map_page
 
@@ -50,10 +79,11 @@ def warm_first_map(app: FastAPI) -> None:
     preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api",
                              state.settings.default_map_zoom)
     try:
-        map_page(state, catalog)
+        # The layers first (a tenth of a second): the map page's own requests follow it closely.
         for layer_id, url in [*preload["layers"].items(), *preload["labels"].items()]:
             zoomed = "?zoom=" in url
             prepare(state, catalog, catalog.get(layer_id), for_map=True, zoom=preload["level"] if zoomed else None)
+        map_page(state, catalog)
     except Exception:  # warming is an optimisation: a failure is logged, the layer is made on request
         log.warning("warming the first map's layers failed", exc_info=True)
 
@@ -116,6 +146,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.add_middleware(QueryStringGuard)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)
+    app.state.answered = threading.Event()
+    app.add_middleware(FirstAnswer, answered=app.state.answered)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
     register_error_handlers(app)
