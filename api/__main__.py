@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.host in {"0.0.0.0", "::"}:
             print(f"serving on all interfaces: links name {os.environ['ATLAS_PUBLIC_URL']}; "
                   "set ATLAS_PUBLIC_URL (or --public-url) to the address clients use", file=sys.stderr)
-    import uvicorn
+    if hasattr(os, "fork"):
+        from api.workers import serve
+
+        return serve(args.host, args.port, args.workers, args.log_level)
+    import uvicorn  # no fork (Windows): uvicorn's own workers, each loading everything
 
     uvicorn.run("api.main:app", host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0

@@ -53,6 +53,11 @@ class Server:
 # -- the atlas --------------------------------------------------------------------------------
 
 def atlas_command(port: int, workers: int, app: str = "api.main:app", factory: bool = False) -> list[str]:
+    """The atlas as ``./atlas serve`` runs it (``python -m api``: one load, forked workers); an
+    app factory (the scale series) under uvicorn's own workers."""
+    if not factory and app == "api.main:app":
+        return [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers), "--log-level", "warning"]
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--log-level", "warning"]
     if factory:

@@ -16,7 +16,8 @@ with the project's python (``.venv/bin/python bench/run.py``).
 
 What it does:
 
-1. **Start-up.** Launches the atlas (uvicorn, one worker per core) and times launch → first
+1. **Start-up.** Launches the atlas as ``./atlas serve`` does (``python -m api``: the app
+   loaded once, one forked uvicorn worker per core) and times launch → first
    200 on ``/api/layers/counties``; stops it and does it again. ``ATLAS_ARTIFACT_DIR`` points
    to a fresh empty folder (or ``--artifact-dir``), so the first start builds the layers and
    writes the on-disk artifact and the second reads it. The second server is the one measured.
@@ -391,7 +392,7 @@ def report(args, started, versions, notes, results, scale_rows, startup, overvie
         f"{platform.python_implementation()} {platform.python_version()}, atlas at {git_describe()}; "
         f"{', '.join(versions)}. wrk {args.seconds} s per measurement, {args.runs} run(s)"
         f"{' (cells: range over the runs)' if args.runs > 1 else ''}; {args.connections} connections "
-        f"({args.pygeoapi_connections} for pygeoapi, {args.tipg_connections} for TiPg); {args.workers} uvicorn workers each; Accept-Encoding: gzip. "
+        f"({args.pygeoapi_connections} for pygeoapi, {args.tipg_connections} for TiPg); {args.workers} workers each (the atlas: `python -m api --workers`, forked after one load; the peers: uvicorn's); Accept-Encoding: gzip. "
         + (f"County layer: {features} features." if features else ""),
     ]
     if results:
@@ -416,7 +417,7 @@ def report(args, started, versions, notes, results, scale_rows, startup, overvie
         if errors:
             lines.append("Errors in the scale series: " + "; ".join(errors))
     lines += ["", "**Start-up** (launch → first 200 on /api/layers/counties, "
-              f"uvicorn with {args.workers} workers)", "", "| start | seconds |", "|---|---|"]
+              f"`python -m api --workers {args.workers}`)", "", "| start | seconds |", "|---|---|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in startup]
     if notes_startup:
         lines += ["", notes_startup[0].upper() + notes_startup[1:] + "."]

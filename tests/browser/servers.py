@@ -24,6 +24,13 @@ def free_port() -> int:
 @contextmanager
 def uvicorn_server(target: list[str], startup_s: float = 120):
     """Start ``python -m <target…> --host 127.0.0.1 --port P``; yield the base URL once /health answers."""
+    with served(target, startup_s) as (base, _):
+        yield base
+
+
+@contextmanager
+def served(target: list[str], startup_s: float = 120):
+    """As :func:`uvicorn_server`, yielding the base URL and the process."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", *target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -43,7 +50,7 @@ def uvicorn_server(target: list[str], startup_s: float = 120):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"uvicorn did not start within {startup_s} s")
             time.sleep(0.3)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:
