@@ -48,20 +48,40 @@ def fingerprint(data_dir: Path) -> str:
     import pyproj
 
     digest = hashlib.sha256(f"format={FORMAT};python={platform.python_version()};".encode())
-    for name in _PACKAGES:
+    _add_versions(digest, _PACKAGES)
+    digest.update(f"geos={shapely.geos_version_string};proj={pyproj.proj_version_str};".encode())
+    files = [p for d in _CODE_DIRS for p in sorted((ROOT / d).rglob("*.py"))]
+    files += sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+    _add_files(digest, files)
+    if _RIVER_FILE.exists():
+        stat = _RIVER_FILE.stat()
+        digest.update(f"rivers={stat.st_size}:{int(stat.st_mtime)};".encode())
+    return digest.hexdigest()[:24]
+
+
+def _add_versions(digest, packages) -> None:
+    for name in packages:
         try:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=absent;".encode())
-    digest.update(f"geos={shapely.geos_version_string};proj={pyproj.proj_version_str};".encode())
-    files = [p for d in _CODE_DIRS for p in sorted((ROOT / d).rglob("*.py"))]
-    files += sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+
+
+def _add_files(digest, files) -> None:
     for path in files:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    if _RIVER_FILE.exists():
-        stat = _RIVER_FILE.stat()
-        digest.update(f"rivers={stat.st_size}:{int(stat.st_mtime)};".encode())
+
+
+def source_digest(dirs: tuple[str, ...], packages: tuple[str, ...], *values: str) -> str:
+    """Hash of the files under ``dirs`` (relative to the project), the installed versions of
+    ``packages`` and ``values``: the key of something made from them (see :func:`kept_text`)."""
+    digest = hashlib.sha256(f"python={platform.python_version()};".encode())
+    _add_versions(digest, packages)
+    _add_files(digest, [p for d in dirs for p in sorted((ROOT / d).rglob("*"))
+                        if p.is_file() and "__pycache__" not in p.parts])
+    for value in values:
+        digest.update(hashlib.sha256(value.encode()).digest())
     return digest.hexdigest()[:24]
 
 
@@ -89,17 +109,38 @@ def load(path: Path) -> dict | None:
 def save(path: Path, layers: dict, errors: dict, map_frames: dict | None = None) -> None:
     """Write the build atomically (a reader sees the old file or the new one); older
     artifacts in the directory beyond the newest :data:`KEEP` are removed. Failure to write is logged, not raised."""
-    path = Path(path)
+    data = pickle.dumps({"format": FORMAT, "layers": layers, "errors": errors, "map_frames": map_frames or {}},
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    _write_keeping_newest(Path(path), data, "catalog-*.pickle")
+
+
+def _write_keeping_newest(path: Path, data: bytes, pattern: str) -> None:
+    """Write ``data`` to ``path`` atomically, then remove the files matching ``pattern`` beside
+    it beyond the newest :data:`KEEP` (several checkouts may share the directory). Failure to
+    write is logged, not raised: what is kept on disk only saves time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump({"format": FORMAT, "layers": layers, "errors": errors, "map_frames": map_frames or {}}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(data)
         os.replace(tmp, path)
-        # Several checkouts may share the directory: keep the newest few, drop the rest.
-        stored = sorted(path.parent.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        stored = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in stored[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError as exc:
-        log.warning("could not write the built-layers artifact %s: %s", path, exc)
+        log.warning("could not write %s: %s", path, exc)
+
+
+def kept_text(directory: Path | None, stem: str, key: str, make) -> str:
+    """``make()``'s text, kept in ``directory`` as ``{stem}-{key}.txt``: a start that finds the
+    file for the same key reads it instead of making it (the newest :data:`KEEP` per stem are
+    kept). ``key`` must name everything the text depends on. Without a directory, make it."""
+    if directory is None:
+        return make()
+    path = Path(directory) / f"{stem}-{key}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = make()
+    _write_keeping_newest(path, text.encode("utf-8"), f"{stem}-*.txt")
+    return text

@@ -28,10 +28,16 @@ def overview_map(request: Request, catalog: CatalogDep) -> HTMLResponse:
 
 
 def map_page(state, catalog) -> str:
-    """The map page with nonce placeholders, rendered once: it depends only on the settings and
-    which layers built."""
+    """The map page with nonce placeholders, rendered once: it depends only on the code, the
+    settings and which layers built. The rendered page is kept beside the built layers, so a
+    start does not render it again (Folium's import alone takes a third of a second)."""
     if state.map_html is None:
-        state.map_html = add_nonce_placeholders(render_map(state.settings, catalog.specs, list(catalog.layers), state.static_version))
+        from layers.artifact import kept_text, source_digest
+
+        key = source_digest(("api", "layers", "static/templates"), ("folium", "branca", "jinja2"),
+                            state.settings.model_dump_json(), catalog.version, ",".join(catalog.layers), state.static_version)
+        state.map_html = kept_text(state.settings.artifact_path, "map-page", key, lambda: add_nonce_placeholders(
+            render_map(state.settings, catalog.specs, list(catalog.layers), state.static_version)))
     return state.map_html
 
 

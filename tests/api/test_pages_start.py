@@ -69,3 +69,20 @@ def test_the_offline_export_carries_its_icon_inline(client):
     html = client.get("/zones/wandakai/export").text
     icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
     assert icons and all(h.startswith("data:image/svg+xml,") for h in icons)
+
+
+def test_the_rendered_map_page_is_kept_for_the_next_start(catalog, tmp_path):
+    """Folium names its elements at random: a page read back is byte for byte the first one,
+    a page rendered again is not."""
+    from api.app import create_app
+    from api.routes.pages import map_page
+    from api.settings import Settings
+
+    def page(artifact_dir):
+        app = create_app(Settings(artifact_dir=str(artifact_dir), warm_start=False), catalog)
+        return map_page(app.state, catalog)
+
+    first = page(tmp_path)
+    assert page(tmp_path) == first
+    assert page(tmp_path / "elsewhere") != first
+    assert len(list(tmp_path.glob("map-page-*.txt"))) == 1

@@ -97,3 +97,38 @@ def test_a_build_with_errors_is_not_stored(tmp_path, monkeypatch):
     monkeypatch.setattr(layers.registry, "REGISTRY", registry)
     cat = Catalog(registry).load(artifact_dir=tmp_path)
     assert "broken" in cat.errors and not list(tmp_path.glob("catalog-*.pickle"))
+
+
+# --- kept_text: a text made from the code and settings, kept beside the build --------------------
+
+def test_kept_text_is_made_once_per_key_and_read_back(tmp_path):
+    made = []
+
+    def make(text):
+        return lambda: made.append(text) or text
+
+    assert artifact.kept_text(tmp_path, "page", "k1", make("one")) == "one"
+    assert artifact.kept_text(tmp_path, "page", "k1", make("changed")) == "one"  # read, not made
+    assert artifact.kept_text(tmp_path, "page", "k2", make("two")) == "two"  # another key: made
+    assert made == ["one", "two"]
+    assert artifact.kept_text(None, "page", "k1", make("off")) == "off"  # no directory: always made
+
+
+def test_kept_text_keeps_the_newest_few_per_stem(tmp_path):
+    import os
+    import time
+
+    for i in range(artifact.KEEP + 2):
+        artifact.kept_text(tmp_path, "page", f"k{i}", lambda: "x")
+        os.utime(tmp_path / f"page-k{i}.txt", (time.time() - 100 + i, time.time() - 100 + i))
+    artifact.kept_text(tmp_path, "other", "k", lambda: "y")
+    left = sorted(p.name for p in tmp_path.glob("page-*.txt"))
+    assert len(left) == artifact.KEEP and "page-k0.txt" not in left
+    assert (tmp_path / "other-k.txt").exists()
+
+
+def test_the_source_digest_follows_files_versions_and_values():
+    a = artifact.source_digest(("geo",), ("shapely",), "x")
+    assert a == artifact.source_digest(("geo",), ("shapely",), "x")
+    assert a != artifact.source_digest(("geo",), ("shapely",), "y")
+    assert a != artifact.source_digest(("geo", "layers"), ("shapely",), "x")
