@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import threading
+import time
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,40 +38,62 @@ def _static_version() -> str:
     return digest.hexdigest()[:10]
 
 
-#: Seconds the warm-up waits for the first answer after a start before it begins anyway.
-WARM_WAIT = 1.0
+class StartActivity:
+    """How busy the server has been since its start, until the warm-up begins.
 
-
-class FirstAnswer:
-    """ASGI middleware: sets ``app.state.answered`` once a first HTTP response has been sent.
-
-    The warm-up (:func:`warm_first_map`) waits for it: importing Folium and compressing the
-    first map's layers hold the interpreter for about half a second, and the first request
-    after a start (a health check, a probe, the map page) should not wait behind them.
+    The warm-up (:func:`warm_first_map`) holds the interpreter for a few tenths of a second; it
+    waits for a quiet moment (:data:`QUIET` seconds with no request in flight), so the first
+    requests after a start — a health check, a probe, a first visitor's page and its layers —
+    are not answered behind it. :class:`CountStartRequests` counts them.
     """
 
-    def __init__(self, app, answered: threading.Event):
+    #: Seconds without a request before warming; and the longest the warm-up waits for them.
+    QUIET = 0.5
+    LONGEST = 10.0
+
+    def __init__(self):
+        self.warming = False
+        self.in_flight = 0
+        self.last = time.monotonic()
+
+    def wait_for_quiet(self) -> None:
+        """Return at the first quiet moment (or after :data:`LONGEST`); from then on requests
+        are not counted."""
+        deadline = time.monotonic() + self.LONGEST
+        while time.monotonic() < deadline and not (self.in_flight == 0 and time.monotonic() - self.last >= self.QUIET):
+            time.sleep(0.02)
+        self.warming = True
+
+
+class CountStartRequests:
+    """ASGI middleware: counts requests into a :class:`StartActivity` until the warm-up has
+    begun; then it is one attribute check per request."""
+
+    def __init__(self, app, activity: StartActivity):
         self.app = app
-        self.answered = answered
+        self.activity = activity
 
     async def __call__(self, scope, receive, send):
-        if self.answered.is_set() or scope["type"] != "http":
+        activity = self.activity
+        if activity.warming or scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        activity.in_flight += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.answered.set()
+            activity.in_flight -= 1
+            activity.last = time.monotonic()
 
 
 def warm_first_map(app: FastAPI) -> None:
     """Make the map page and the responses its first view asks for (the layers it preloads, at
     the start zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
-    the server, once the first request is answered (or after :data:`WARM_WAIT`); a request that
+    the server, at its first quiet moment (:meth:`StartActivity.wait_for_quiet`); a request that
     comes first makes its response itself, as always."""
     from api.caching import prepare
 
-    app.state.answered.wait(WARM_WAIT)
+    app.state.start_activity.wait_for_quiet()
     from api.mapview import label_layers, map_layers, start_requests
     from api.routes.pages import map_page
 
@@ -146,8 +169,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.add_middleware(QueryStringGuard)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)
-    app.state.answered = threading.Event()
-    app.add_middleware(FirstAnswer, answered=app.state.answered)
+    app.state.start_activity = StartActivity()
+    app.add_middleware(CountStartRequests, activity=app.state.start_activity)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])
     register_error_handlers(app)

@@ -98,6 +98,11 @@ def label_layers(specs: list[LayerSpec], available: list[str]) -> dict[str, list
     return {lid: _sources(by_id[lid]) for lid in LABEL_LAYERS if lid in available and lid in by_id}
 
 
+#: The settings the map page is rendered from (api.routes.pages.map_page renders it from these
+#: alone and keys the kept page by them).
+MAP_SETTINGS = ("title", "basemap_url", "basemap_attribution", "basemap_datum", "tianditu_key", "default_map_zoom", "templates_dir")
+
+
 def render_map(settings: Settings, specs: list[LayerSpec], available_layers: list[str], static_version: str = "1") -> str:
     """Return the overview map's HTML.
 

@@ -79,6 +79,8 @@ COLLECT = """() => {
     ready: mark ? mark.startTime : (window.__bench.complete || window.__bench.lastPath || null),
     readySource: mark ? "mark" : "fallback",
     complete: window.__bench.complete || (nav ? nav.loadEventEnd : null),
+    docRequest: nav ? nav.requestStart : null,
+    docResponse: nav ? nav.responseEnd : null,
     api: api.map(e => ({ url: new URL(e.name).pathname + new URL(e.name).search, start: e.startTime, end: e.responseEnd,
                          bytes: e.transferSize, initiator: e.initiatorType })),
   };
@@ -164,6 +166,8 @@ def table(results: dict, runs: int) -> str:
 
 def detail(run: dict) -> str:
     lines = ["| request | initiator | start ms | end ms | bytes |", "|---|---|---|---|---|"]
+    if run.get("docRequest") is not None:
+        lines.append(f"| the page itself | navigation | {run['docRequest']:,.0f} | {run['docResponse']:,.0f} | |")
     for r in sorted(run["api"], key=lambda r: r["start"]):
         lines.append(f"| `{r['url']}` | {r['initiator']} | {r['start']:,.0f} | {r['end']:,.0f} | {r['bytes']:,} |")
     return "\n".join(lines)

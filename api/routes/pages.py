@@ -10,7 +10,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import CatalogDep
 from api.errors import ErrorBody
-from api.mapview import render_map
+from api.mapview import MAP_SETTINGS, render_map
+from api.settings import Settings
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
 from api.urls import url_for
 from api.zonepage import layer_labels, render_zone
@@ -34,10 +35,14 @@ def map_page(state, catalog) -> str:
     if state.map_html is None:
         from layers.artifact import kept_text, source_digest
 
-        key = source_digest(("api", "layers", "static/templates"), ("folium", "branca", "jinja2"),
-                            state.settings.model_dump_json(), catalog.version, ",".join(catalog.layers), state.static_version)
+        # The page is rendered from the settings it declares and nothing else (the others keep
+        # their defaults), so they are what the key names: the port or cache size do not matter.
+        settings = Settings.model_construct(**{name: getattr(state.settings, name) for name in MAP_SETTINGS})
+        dirs = ("api", "layers", "static/templates") + ((settings.templates_dir,) if settings.templates_dir else ())
+        key = source_digest(dirs, ("folium", "branca", "jinja2"), settings.model_dump_json(include=set(MAP_SETTINGS)),
+                            catalog.version, ",".join(catalog.layers), state.static_version)
         state.map_html = kept_text(state.settings.artifact_path, "map-page", key, lambda: add_nonce_placeholders(
-            render_map(state.settings, catalog.specs, list(catalog.layers), state.static_version)))
+            render_map(settings, catalog.specs, list(catalog.layers), state.static_version)))
     return state.map_html
 
 

@@ -86,3 +86,36 @@ def test_the_rendered_map_page_is_kept_for_the_next_start(catalog, tmp_path):
     assert page(tmp_path) == first
     assert page(tmp_path / "elsewhere") != first
     assert len(list(tmp_path.glob("map-page-*.txt"))) == 1
+
+
+def test_the_map_page_reads_only_the_settings_it_declares(catalog):
+    """The kept page is keyed by MAP_SETTINGS: a setting the page read without declaring it
+    would be left at its default (and the key would not see it change)."""
+    from api.mapview import MAP_SETTINGS, render_map
+    from api.settings import Settings
+
+    read: set[str] = set()
+
+    class Recording:
+        def __init__(self, settings):
+            self._settings = settings
+
+        def __getattr__(self, name):
+            read.add(name)
+            return getattr(self._settings, name)
+
+    render_map(Recording(Settings(tianditu_key="k", basemap_url="https://tile.example.org/{z}/{x}/{y}.png")),
+               catalog.specs, list(catalog.layers))
+    assert read and read <= set(MAP_SETTINGS)
+
+
+def test_the_kept_map_page_does_not_depend_on_the_port_or_the_caches(catalog, tmp_path):
+    from api.app import create_app
+    from api.routes.pages import map_page
+    from api.settings import Settings
+
+    pages = [map_page(create_app(Settings(artifact_dir=str(tmp_path), warm_start=False, **extra), catalog).state, catalog)
+             for extra in ({"public_url": "http://127.0.0.1:8001"}, {"public_url": "http://127.0.0.1:8002", "cache_max_bytes": 2**22})]
+    assert pages[0] == pages[1]
+    other = map_page(create_app(Settings(artifact_dir=str(tmp_path), warm_start=False, default_map_zoom=8), catalog).state, catalog)
+    assert other != pages[0]
