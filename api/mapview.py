@@ -58,13 +58,15 @@ def layer_url(api: str, layer_id: str, zoomed: bool, level: int) -> str:
 
 def start_requests(layers: list[dict], labels: dict[str, list[dict]], api: str, zoom: float) -> dict:
     """The requests the map makes before its first view is drawn: every layer the specs show at
-    start (in draw order) at the start zoom's level, and the first label layer, in full.
+    start (in draw order) at the start zoom's level, and the first label layer, in full. A layer
+    kept off the layer control (the layout, drawn one plan at a time once a plan is chosen)
+    draws nothing at start: it is fetched with the hidden ones, after the first view.
 
     Returns ``{"level": …, "layers": {id: url}, "labels": {id: url}}``, the script's
     ``config.preload``; the page preloads the same URLs.
     """
     level = detail_level(zoom)
-    start = {e["id"]: layer_url(api, e["id"], e["zoomed"], level) for e in layers if e["visible"]}
+    start = {e["id"]: layer_url(api, e["id"], e["zoomed"], level) for e in layers if e["visible"] and e["in_control"]}
     label = next(iter(labels), None)
     return {"level": level, "layers": start, "labels": {label: layer_url(api, label, False, level)} if label else {}}
 

@@ -30,7 +30,8 @@ def _drawn_layers() -> dict[str, object]:
 
 @pytest.mark.parametrize("fragment", ["", "#map=9/29.6/106.5"], ids=["start-view", "view-from-url"])
 def test_start_layers_are_preloaded_and_fetched_once(browser, server, fragment):  # noqa: F811
-    shown = {lid for lid, p in _drawn_layers().items() if p.visible}
+    # Shown at start: visible and in the layer control (the layout draws a plan once one is chosen).
+    shown = {lid for lid, p in _drawn_layers().items() if p.visible and p.in_control}
     hidden = set(_drawn_layers()) - shown
     with open_page(browser, server) as page:
         requests: list[str] = []
