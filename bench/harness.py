@@ -97,7 +97,8 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 def uvicorn_workers(pid: int) -> list[int]:
-    """Worker pids of a uvicorn master (its children started by multiprocessing spawn)."""
+    """Worker pids of a server: the children of uvicorn's master (started by multiprocessing
+    spawn) or of ``python -m api`` (forked: the same command line as their parent)."""
     workers = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -107,7 +108,8 @@ def uvicorn_workers(pid: int) -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if b"spawn_main" in cmdline or b"uvicorn" in cmdline:
+        if b"resource_tracker" not in cmdline and (
+                b"spawn_main" in cmdline or b"uvicorn" in cmdline or cmdline == (Path(f"/proc/{pid}/cmdline")).read_bytes()):
             workers.append(int(stat.parent.name))
     return sorted(workers) or [pid]
 

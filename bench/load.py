@@ -1,4 +1,5 @@
-"""Load soak: the atlas under uvicorn with 2 workers, driven by wrk, with its memory watched.
+"""Load soak: the atlas with 2 workers (``python -m api``: forked after one load), driven by
+wrk, with its memory watched.
 
     python bench/load.py                      # 60 s, three repeated URLs in rotation (the old soak)
     python bench/load.py --soak 600           # 600 s of distinct requests, RSS of each worker every 10 s
@@ -17,7 +18,8 @@ rotation for ``--seconds``, then reports requests/s, errors (target 0) and RSS g
 with every kind mixed, each request drawing its own): random bbox windows on OGC items
 (``limit=100``) and on the map endpoint (``zoom=7``), the full county layer through a random
 all-covering bbox, ``/api/search`` with a random real name, and an items page with a random
-``Host``. Every 10 s (``--interval``) it samples the RSS of each uvicorn worker (``/proc``) and
+``Host``. Every 10 s (``--interval``) it samples the RSS of each worker (``/proc``; a forked
+worker's RSS counts the pages it shares with the loaded parent, so it is an upper bound) and
 prints a table; the RSS has reached a plateau when, per worker, the last 3 samples lie within
 5 % (``--plateau-samples``, ``--plateau-pct``). ``ATLAS_CACHE_MAX_BYTES`` (total bytes of all
 response caches per worker) is passed through from the environment or set by
@@ -44,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
     ROOT, apt_install, free_port, parse_wrk, rss_mib, search_terms, stop, uvicorn_workers, wait_up, wrk_command,
 )
+from peers import atlas_command  # noqa: E402
 
 PATHS = [
     "/api/layers/zones",
@@ -63,9 +66,7 @@ SOAK_MIX = [
 
 def start(workers: int, env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)} | env)
+    proc = subprocess.Popen(atlas_command(port, workers), cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)} | env)
     base = f"http://127.0.0.1:{port}"
     wait_up(base + "/health", seconds=600, proc=proc, status=200)
     return proc, base
@@ -112,7 +113,7 @@ def soak(args, env: dict) -> tuple[str, bool]:
         stop([proc])
     cache = env.get("ATLAS_CACHE_MAX_BYTES") or os.environ.get("ATLAS_CACHE_MAX_BYTES") or "unset (the app's default)"
     lines += [
-        f"Soak: {args.soak} s of distinct requests, {args.connections} connections, uvicorn with {len(workers)} workers "
+        f"Soak: {args.soak} s of distinct requests, {args.connections} connections, `python -m api` with {len(workers)} forked workers "
         f"(pids {', '.join(map(str, workers))}); ATLAS_CACHE_MAX_BYTES={cache}. Mix, one kind drawn per request: "
         "OGC items limit=100 in a random bbox window; the map endpoint zoom=7 in a random window; the full county layer "
         "through a random all-covering bbox (gzip); /api/search with a random real name; items limit=10 with a random Host.",
