@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         gc.collect()
         gc.freeze()
         if settings.warm_start:
+            app.state.start_activity.last = time.monotonic()  # quiet is counted from serving, not from the app's making
             threading.Thread(target=warm_first_map, args=(app,), name="atlas-warm", daemon=True).start()
         yield
 

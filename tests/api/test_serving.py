@@ -317,3 +317,24 @@ def test_the_replay_answers_only_what_the_app_would_answer_the_same(catalog, url
         got, want = c.get(url), plain.get(url)
         assert got.status_code == want.status_code == status
         assert got.content == want.content or status == 200 and json.loads(got.content) == json.loads(want.content)
+
+
+def test_the_warm_up_waits_for_a_quiet_moment():
+    """Not while a request is in flight, nor until QUIET seconds after the last one ended."""
+    import threading
+    import time
+
+    from api.app import StartActivity
+
+    activity = StartActivity()
+    activity.QUIET, activity.LONGEST = 0.2, 10.0
+    activity.in_flight = 1
+
+    def request_ends():
+        activity.in_flight, activity.last = 0, time.monotonic()
+
+    threading.Timer(0.3, request_ends).start()
+    started = time.monotonic()
+    activity.wait_for_quiet()
+    waited = time.monotonic() - started
+    assert 0.5 <= waited < 5 and activity.warming
