@@ -1350,6 +1350,10 @@
     // coloured (click a type to hide it), and in the side panel every element with its defining
     // quote.
     planLegend: function (plan, all) {
+      function countText(inFormula, elsewhere) {
+        if (!elsewhere) { return "× " + inFormula; }
+        return (inFormula ? "× " + inFormula + " + " : "") + elsewhere + " †";
+      }
       var box = document.getElementById("atlas-plan-legend"), list = document.getElementById("atlas-plan-elements"), self = this;
       if (!box) { return; }
       box.textContent = "";
@@ -1380,7 +1384,9 @@
         var button = el("button", { type: "button", class: "atlas-plan-type", "data-type": type, "data-count": String(members.length), "data-drawn": String(drawn), "aria-pressed": "true", title: "显示/隐藏 Show or hide" }, [
           swatchNode(sw),
           el("span", { class: "atlas-type-name", text: st.zh + " " + st.en }),
-          el("span", { class: "atlas-type-count", text: "× " + members.length })
+          // "两带 × 2 + 4 †": the formula's count first, the elements named elsewhere apart
+          // (a type only named elsewhere: "1 †").
+          el("span", { class: "atlas-type-count", text: countText(members.filter(function (f) { return !apart(f); }).length, members.filter(apart).length) })
         ]);
         button.addEventListener("click", function () {
           var on = button.getAttribute("aria-pressed") !== "true";
@@ -1985,7 +1991,7 @@
             var type = li.getAttribute("data-type"), st = ELEMENT_TYPES[type], button = li.querySelector("button");
             if (button && button.getAttribute("aria-pressed") === "false") { return; }
             out.push({ swatch: st.symbol ? { kind: "diamond", colour: st.color } : st.hatch ? { kind: "hatch", colour: st.color } : { kind: "box", colour: st.color, fill: st.color, fillOpacity: Math.min(0.6, st.fillOpacity + 0.1) },
-              label: st.zh + " " + st.en + " × " + button.getAttribute("data-count"), detail: li.querySelector(".atlas-type-members").textContent });
+              label: st.zh + " " + st.en + " " + button.querySelector(".atlas-type-count").textContent, detail: li.querySelector(".atlas-type-members").textContent });
           });
         }
       }

@@ -108,8 +108,13 @@ def test_each_plan_view_shows_its_formula_counted_by_element_type(page, server, 
             .map(b => [b.dataset.type, {count: +b.dataset.count, drawn: +b.dataset.drawn, text: b.innerText}]))""")
         assert {t: r["count"] for t, r in rows.items()} == dict(expected), plan
         assert {t: r["drawn"] for t, r in rows.items() if r["drawn"]} == dict(drawn), plan
+        # The count is the formula's; elements the plan names elsewhere are counted apart (†).
+        has_formula = any(f["properties"]["in_formula"] for f in features)
+        apart = Counter(f["properties"]["element_type"] for f in features if has_formula and f["properties"]["in_formula"] is False)
         for t, r in rows.items():
-            assert f"× {expected[t]}" in r["text"], (plan, t, r["text"])
+            in_formula = expected[t] - apart[t]
+            count = f"{apart[t]} †" if not in_formula else f"× {in_formula}" + (f" + {apart[t]} †" if apart[t] else "")
+            assert count in r["text"] and ("†" in r["text"]) == bool(apart[t]), (plan, t, r["text"])
         # The figure draws every drawable element once, in its type's class.
         shapes = page.evaluate("""() => { const c = {}; document.querySelectorAll('.leaflet-atlasPlan-pane .atlas-el')
             .forEach(e => { const t = [...e.classList].find(k => k.startsWith('atlas-el-')).slice(9); c[t] = (c[t] || 0) + 1; }); return c; }""")
