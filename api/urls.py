@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from api.caching import ByteLRU
+
 _ROUTE_PATHS_KEPT = 8192
 
 
@@ -28,12 +30,11 @@ def _route_path(request: Request, name: str, path: tuple[tuple[str, str], ...]) 
     try:
         paths = state.route_paths
     except AttributeError:
-        paths = state.route_paths = {}
+        paths = state.route_paths = ByteLRU(_ROUTE_PATHS_KEPT)  # counted in entries (size 1 each)
     found = paths.get((name, path))
     if found is None:
-        if len(paths) >= _ROUTE_PATHS_KEPT:  # feature ids are many: start again rather than grow
-            paths.clear()
-        found = paths[(name, path)] = str(request.app.url_path_for(name, **dict(path)))
+        found = str(request.app.url_path_for(name, **dict(path)))
+        paths.put((name, path), found, 1)
     return found
 
 

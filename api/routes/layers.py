@@ -9,7 +9,7 @@ import numpy as np
 from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import QueryParams
 
-from api.caching import cached_response, collection_response
+from api.caching import ByteLRU, cached_response, collection_response
 from api.deps import BBOX_MAX_LENGTH, CatalogDep, DownloadFormat, FeatureQueryDep, LayerDep, ZoomDep
 from api.errors import ERROR_RESPONSES, ConversionError
 from api.urls import url_for
@@ -105,25 +105,24 @@ def replay_key(scope) -> tuple | None:
     return ("layer_geojson", layer_id, layer.version, tuple((k, v) for k, v in params.multi_items() if k != "bbox"), digest)
 
 
-_SELECTED: dict[tuple, bytes | None] = {}
-_SELECTED_KEPT = 4096
+#: The digests of the boxes seen last, counted in entries (size 1 each): a map panning back and
+#: forth asks for the same ones again.
+_SELECTED = ByteLRU(4096)
+_NOT_A_BOX = b""
 
 
 def _selected_rows(layer, bbox_text: str) -> bytes | None:
-    """Digest of the rows ``bbox_text`` selects in ``layer`` (None: not a box), remembered for
-    the boxes seen last: a map panning back and forth asks for the same ones again."""
+    """Digest of the rows ``bbox_text`` selects in ``layer`` (None: not a box)."""
     key = (layer.spec.id, layer.version, bbox_text)
-    if key in _SELECTED:
-        return _SELECTED[key]
-    try:
-        rows = layer.intersecting(parse_bbox(bbox_text).as_tuple())
-        digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16).digest()
-    except GeoError:
-        digest = None
-    if len(_SELECTED) >= _SELECTED_KEPT:
-        _SELECTED.clear()
-    _SELECTED[key] = digest
-    return digest
+    digest = _SELECTED.get(key)
+    if digest is None:
+        try:
+            rows = layer.intersecting(parse_bbox(bbox_text).as_tuple())
+            digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16).digest()
+        except GeoError:
+            digest = _NOT_A_BOX
+        _SELECTED.put(key, digest, 1)
+    return digest or None
 
 
 @router.get("/layers/{layer_id}/download", name="download_layer", summary="Download a layer", response_class=Response)
