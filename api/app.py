@@ -94,13 +94,13 @@ def warm_first_map(app: FastAPI) -> None:
     from api.caching import prepare
 
     app.state.start_activity.wait_for_quiet()
-    from api.mapview import label_layers, map_layers, start_requests
+    from api.mapview import label_layers, map_layers, ranked_label_layers, start_requests
     from api.routes.pages import map_page
 
     state, catalog = app.state, app.state.catalog
     available = list(catalog.layers)
     preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api",
-                             state.settings.default_map_zoom)
+                             state.settings.default_map_zoom, ranked_label_layers(catalog.specs))
     try:
         # The layers first (a tenth of a second): the map page's own requests follow it closely.
         for layer_id, url in [*preload["layers"].items(), *preload["labels"].items()]:

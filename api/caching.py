@@ -167,7 +167,9 @@ class FeatureBytes:
 
         def make() -> EncodedFeatures:
             frame = catalog.map_frame(layer.spec.id, zoom) if for_map else layer.frame
-            decimals = decimals_for_zoom(zoom) if (for_map and zoom is not None) else None
+            # Rounded for the zoom only where the geometry is made for it (simplified_at_zoom): a
+            # layer fetched once keeps its precision, as it keeps its vertices.
+            decimals = decimals_for_zoom(zoom) if (for_map and zoom is not None and layer.spec.simplified_at_zoom) else None
             return EncodedFeatures(encode_features(frame, crs=crs, decimals=decimals))
 
         return self._lru.get_or_make(key, make, lambda e: e.size)

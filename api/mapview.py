@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Collection
 from urllib.parse import quote
 
 
@@ -56,11 +57,13 @@ def layer_url(api: str, layer_id: str, zoomed: bool, level: int) -> str:
     return f"{api}/layers/{quote(layer_id, safe='')}" + (f"?zoom={level}" if zoomed else "")
 
 
-def start_requests(layers: list[dict], labels: dict[str, list[dict]], api: str, zoom: float) -> dict:
+def start_requests(layers: list[dict], labels: dict[str, list[dict]], api: str, zoom: float,
+                   labels_at_level: Collection[str] = ()) -> dict:
     """The requests the map makes before its first view is drawn: every layer the specs show at
-    start (in draw order) at the start zoom's level, and the first label layer, in full. A layer
-    kept off the layer control (the layout, drawn one plan at a time once a plan is chosen)
-    draws nothing at start: it is fetched with the hidden ones, after the first view.
+    start (in draw order) at the start zoom's level, and the first label layer (at that level
+    if it is one of ``labels_at_level``, else in full). A layer kept off the layer control (the
+    layout, drawn one plan at a time once a plan is chosen) draws nothing at start: it is
+    fetched with the hidden ones, after the first view.
 
     Returns ``{"level": …, "layers": {id: url}, "labels": {id: url}}``, the script's
     ``config.preload``; the page preloads the same URLs.
@@ -68,7 +71,8 @@ def start_requests(layers: list[dict], labels: dict[str, list[dict]], api: str, 
     level = detail_level(zoom)
     start = {e["id"]: layer_url(api, e["id"], e["zoomed"], level) for e in layers if e["visible"] and e["in_control"]}
     label = next(iter(labels), None)
-    return {"level": level, "layers": start, "labels": {label: layer_url(api, label, False, level)} if label else {}}
+    return {"level": level, "layers": start,
+            "labels": {label: layer_url(api, label, label in labels_at_level, level)} if label else {}}
 
 
 def preload_links(preload: dict) -> str:
@@ -92,6 +96,13 @@ def map_layers(specs: list[LayerSpec], available: list[str]) -> list[dict]:
          "sources": _sources(s)}
         for s in sorted(drawn, key=lambda s: s.presentation.order)
     ]
+
+
+def ranked_label_layers(specs: list[LayerSpec]) -> set[str]:
+    """Label layers the map fetches at its level: those whose display properties carry the
+    rank the labeller places names by (the gazetteer), a third of the whole layer's bytes. The
+    label points of units are not display properties: those layers come in full."""
+    return {s.id for s in specs if s.id in LABEL_LAYERS and "label_rank" in s.summary_fields}
 
 
 def label_layers(specs: list[LayerSpec], available: list[str]) -> dict[str, list[dict]]:
@@ -175,7 +186,7 @@ def render_map(settings: Settings, specs: list[LayerSpec], available_layers: lis
     # end of the body needs it); atlas.js is deferred (it runs once the page is parsed) at high
     # priority, which a deferred script does not get by default.
     labels = label_layers(specs, available_layers)
-    preload = start_requests(layers, labels, "/api", settings.default_map_zoom)
+    preload = start_requests(layers, labels, "/api", settings.default_map_zoom, ranked_label_layers(specs))
     root.header.add_child(Element(
         f'<script src="{LEAFLET}/leaflet.js"></script>\n'
         f'<link rel="stylesheet" href="{LEAFLET}/leaflet.css">\n'

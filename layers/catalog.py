@@ -318,9 +318,11 @@ class Catalog:
 
         Lines are clipped to the spec's ``display_frame`` (a line to 上海 ends at the frame; its
         ``exits`` say where and toward what). With a ``zoom``, only the spec's display properties
-        for that zoom are kept and geometry is simplified to about two pixels; polygon layers that
-        tile (regions) are simplified as a coverage so neighbours keep sharing edges (see
-        :mod:`geo.simplify`).
+        for that zoom are kept, and the geometry of a layer the map fetches again at each level
+        (``spec.simplified_at_zoom``) is simplified to about two pixels; polygon layers that tile
+        (regions) are simplified as a coverage so neighbours keep sharing edges (see
+        :mod:`geo.simplify`). A layer fetched once keeps its geometry: simplified for the start
+        zoom, a road would miss the towns it runs through once the map zooms in.
         """
         layer = self.get(layer_id)
         key = (layer_id, zoom)
@@ -331,7 +333,7 @@ class Catalog:
                 frame.geometry = clip_lines(frame.geometry, layer.spec.display_frame)
             if zoom is not None:
                 frame = frame[layer.spec.display_fields(zoom) + [frame.geometry.name]]
-                if zoom < FULL_DETAIL_ZOOM:
+                if zoom < FULL_DETAIL_ZOOM and layer.spec.simplified_at_zoom:
                     frame = simplify_for_zoom(frame, zoom)
             self._zoom_frames[key] = frame
         return self._zoom_frames[key]

@@ -62,7 +62,7 @@ SPEC = LayerSpec(
     group="zones",
     id_prefix="economic_circle",
     data_sources=(boundaries.TIANDITU,),
-    presentation=Presentation("经济圈范围", "Economic circle", style="scope", order=40),
+    presentation=Presentation("经济圈范围", "Economic circle", style="scope", order=40, zoomed=True),
 )
 
 

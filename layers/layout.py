@@ -124,7 +124,7 @@ SPEC = LayerSpec(
     depends_on=("zones", "economic_circle", "rivers", "rail", "highways", "network"),
     data_sources=(boundaries.TIANDITU,),
     allow_null_geometry=True,
-    presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True),
+    presentation=Presentation("布局", "Layout", style="layout", order=100, in_control=False, zoomed=True, simplified=True),
     summary_fields=("plan", "plan_title_zh", "element_type", "formula_zh", "in_formula", "definition", "width_km", "derivation", "notes"),
 )
 

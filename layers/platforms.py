@@ -95,7 +95,7 @@ SPEC = LayerSpec(
     searchable_fields=("name_zh", "name_en", "aliases", "kind"),
     summary_fields=("level", "members", "defining_doc", "derivation"),
     data_sources=(boundaries.TIANDITU,),
-    presentation=Presentation("功能平台", "Platforms", style="area", order=55, colour="#7B3294", legend=True, visible=False),
+    presentation=Presentation("功能平台", "Platforms", style="area", order=55, colour="#7B3294", legend=True, visible=False, zoomed=True),
 )
 
 

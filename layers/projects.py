@@ -18,7 +18,7 @@ document gives, and a verbatim quote. Here the rows become features:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import geopandas as gpd
@@ -267,6 +267,11 @@ NETWORK_LAYER = ProjectLayer(
     group="context",
 )
 
+#: The properties the map draws project layers with (status and works, the zones a zone popup
+#: lists, exits off the frame) and cites them by (the documents of the figure's source line).
+PROJECT_MAP_FIELDS = ("status", "facility_status", "works_status", "zones", "exits", "mentions")
+
+
 def project_layer(layer_id: str) -> ProjectLayer:
     """The table row of a project layer (or of the existing network)."""
     return next(p for p in (*PROJECT_LAYERS, NETWORK_LAYER) if p.layer_id == layer_id)
@@ -291,7 +296,10 @@ def project_spec(row: ProjectLayer) -> LayerSpec:
         extra_geometry_types=("Point",) if line else (),
         display_frame=MAP_FRAME if line else None,
         allow_null_geometry=True,
-        presentation=row.presentation,
+        # The map fetches them at its zoom (geometry kept whole: they are not fetched again)
+        # with what it draws and cites with; a popup fetches the rest.
+        presentation=replace(row.presentation, zoomed=True),
+        summary_fields=PROJECT_MAP_FIELDS,
     )
 
 

@@ -91,10 +91,15 @@ class Presentation:
     colour: str | None = None
     legend: bool = False
     in_control: bool = True
-    #: Fetched at the map's zoom level (simplified, display properties) rather than in full.
+    #: Fetched at the map's zoom level, with display properties only (the spec's
+    #: ``summary_fields``; a popup fetches the whole feature when it opens), rather than in full.
     zoomed: bool = False
     #: Fetched again when the zoom level changes (base layers whose detail follows the zoom).
+    #: Only such layers are simplified for the level (and those that say ``simplified``): a
+    #: layer fetched once keeps its full geometry, so it stays exact when the map zooms in.
     refetch: bool = False
+    #: Simplified for the level although fetched once (the plan layout, drawn at plan scale).
+    simplified: bool = False
 
     def __post_init__(self) -> None:
         if self.style not in MAP_STYLES:
@@ -104,7 +109,7 @@ class Presentation:
         return {
             "label_zh": self.label_zh, "label_en": self.label_en, "style": self.style, "order": self.order,
             "visible": self.visible, "colour": self.colour, "legend": self.legend, "in_control": self.in_control,
-            "zoomed": self.zoomed, "refetch": self.refetch,
+            "zoomed": self.zoomed, "refetch": self.refetch, "simplified": self.simplified,
         }
 
 
@@ -163,6 +168,13 @@ class LayerSpec:
             return self.field_names
         wanted = {"id", "layer", "name_zh", "name_en", "kind", "geometry_quality", *self.summary_fields}
         return [f for f in self.field_names if f in wanted]
+
+    @property
+    def simplified_at_zoom(self) -> bool:
+        """Whether zoom-level responses simplify the geometry (about two pixels at the zoom):
+        for layers the map fetches again at every level, or whose presentation says so."""
+        p = self.presentation
+        return p is not None and (p.refetch or p.simplified)
 
     @property
     def field_names(self) -> list[str]:

@@ -117,7 +117,9 @@ SPEC = LayerSpec(
     group="zones",
     id_prefix="zone",
     data_sources=(boundaries.TIANDITU,),
-    presentation=Presentation("合作区", "Zones", style="zone", order=50, legend=True),
+    presentation=Presentation("合作区", "Zones", style="zone", order=50, legend=True, zoomed=True),
+    # What the map draws and cites with (size order, the figure's source line).
+    summary_fields=("area_km2", "plan_title_zh", "plan_date"),
 )
 
 

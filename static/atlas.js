@@ -506,11 +506,30 @@
     return config.api + "/layers/" + encodeURIComponent(id) + (ZOOMED[id] ? "?zoom=" + level : "");
   }
 
+  // A layer fetched at a zoom carries each feature's display properties only (its spec's
+  // summary fields): such features are marked, and their popups fetch the whole feature.
   function getJSON(url, id) {
     return fetch(url).then(function (r) {
       if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
       return r.json();
+    }).then(function (data) {
+      if (/[?&]zoom=/.test(url) && data && data.features) { data.features.forEach(function (f) { f.summary = true; }); }
+      return data;
     });
+  }
+
+  // The whole properties of a feature, from /api/features/{id}: fetched once, when its popup
+  // first opens (a failed fetch is tried again on the next opening).
+  var DETAILS = {};
+  function featureDetails(api, id) {
+    if (!DETAILS[id]) {
+      DETAILS[id] = fetch(api + "/features/" + encodeURIComponent(id)).then(function (r) {
+        if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
+        return r.json();
+      }).then(function (feature) { return feature.properties; });
+      DETAILS[id].catch(function () { delete DETAILS[id]; });
+    }
+    return DETAILS[id];
   }
 
   // ---- the URL holds the view: #map=zoom/lat/lon&layers=…&status=…&plan=…&sel=… ----
@@ -959,6 +978,37 @@
       }).catch(function (err) { if (window.console) { console.error(err); } });
     },
 
+    // What a feature's popup shows: ``build`` of its whole properties. A feature fetched at a
+    // zoom has its display properties only: its popup names it while the rest is fetched, then
+    // shows the whole (``build`` is called again when the popup is next drawn).
+    popupContent: function (f, layer, build) {
+      var api = this.config.api;
+      return function () {
+        if (!f.summary) { return build(f.properties); }
+        if (f.details) { return build(f.details); }
+        // The feature's id as the whole popup has it: the URL's selection reads it on opening.
+        var holder = el("div", { class: "atlas-popup-loading", "data-feature-id": f.id, "aria-busy": "true" }, [
+          el("h3", { text: f.properties.name_zh }), el("p", { class: "atlas-en", text: f.properties.name_en }),
+          el("p", { class: "atlas-loading", text: "载入中… Loading…" })]);
+        var opening = layer.getPopup(), panned = opening ? opening.options.autoPan : true;
+        featureDetails(api, f.id).then(function (properties) {
+          f.details = properties;
+          var popup = layer.getPopup();
+          if (!popup || !popup.isOpen()) { return; }
+          // Grown to the whole feature, it pans into view as it would have on opening: a view
+          // restored from a link (opened without panning) stays where the link put it.
+          var pan = popup.options.autoPan;
+          popup.options.autoPan = panned;
+          popup.update();
+          popup.options.autoPan = pan;
+        }, function (err) {
+          holder.removeAttribute("aria-busy");
+          holder.lastChild.textContent = "未能加载 Could not load: " + err.message;
+        });
+        return holder;
+      };
+    },
+
     paneOptions: function (pane) {
       return { pane: pane, renderer: this.renderers[pane] };
     },
@@ -1068,7 +1118,7 @@
           },
           onEachFeature: function (f, layer) {
             self.register(f, layer);
-            layer.bindPopup(function () { return circlePopup(f.properties); }, self.popupOptions({ maxWidth: 380 }));
+            layer.bindPopup(self.popupContent(f, layer, circlePopup), self.popupOptions({ maxWidth: 380 }));
           }
         }, opts)).addTo(group);
       } else if (style === "layout") {
@@ -1081,7 +1131,7 @@
           onEachFeature: function (f, layer) {
             self.register(f, layer);
             layer.bindTooltip(f.properties.name_zh + "（既有 existing）", { sticky: true, className: "atlas-tip" });
-            layer.bindPopup(function () { return projectPopup(f.properties, id); }, self.popupOptions());
+            layer.bindPopup(self.popupContent(f, layer, function (p) { return projectPopup(p, id); }), self.popupOptions());
           }
         }, opts)).addTo(group);
         document.body.setAttribute("data-" + id + "-drawn", String(located.features.length));
@@ -1107,7 +1157,7 @@
           onEachFeature: function (f, layer) {
             self.zoneLayers[f.id] = layer;
             self.register(f, layer);
-            layer.bindPopup(function () { return zonePopup(f.properties); }, self.popupOptions());
+            layer.bindPopup(self.popupContent(f, layer, zonePopup), self.popupOptions());
             layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
             layer.on("mouseover", function () { layer.setStyle(zoneStyle(f, true)); });
             layer.on("mouseout", function () { layer.setStyle(zoneStyle(f, false)); });
@@ -1133,7 +1183,7 @@
         },
         onEachFeature: function (f, layer) {
           self.register(f, layer);
-          layer.bindPopup(function () { return platformPopup(f.properties); }, self.popupOptions());
+          layer.bindPopup(self.popupContent(f, layer, platformPopup), self.popupOptions());
           layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
         }
       }, opts)).addTo(this.groups[id]);
@@ -1224,7 +1274,7 @@
         onEachFeature: function (f, layer) {
           self.projectLayers[f.id] = layer;
           self.register(f, layer);
-          layer.bindPopup(function () { return projectPopup(f.properties, mode); }, self.popupOptions());
+          layer.bindPopup(self.popupContent(f, layer, function (p) { return projectPopup(p, mode); }), self.popupOptions());
           layer.bindTooltip(f.properties.name_zh, { sticky: true, className: "atlas-tip" });
         }
       }, opts)).addTo(group);

@@ -64,8 +64,9 @@ async def layer_geojson(
     request: Request, catalog: CatalogDep, layer: LayerDep, query: FeatureQueryDep, zoom: ZoomDep = None
 ) -> Response:
     """Features of the layer as the map draws them, filtered by ``bbox``, ``q``, properties and
-    ``year``, simplified for ``zoom``. Lines are cut at the map's frame (their ``exits`` say where
-    and toward what); downloads and ``/ogc`` items carry the full lines.
+    ``year``, made for drawing at ``zoom`` (``Catalog.map_frame``). Lines are cut at the map's
+    frame (their ``exits`` say where and toward what); downloads and ``/ogc`` items carry the
+    full lines.
 
     Property filters apply where the layer has the property (``kind``, ``status``, ``zone``,
     ``province``, ``cross_border``); asking for one it lacks is a 400.

@@ -82,6 +82,41 @@ def test_zoom_simplifies_and_keeps_all_features(client):
     assert len(overview.json()["features"]) == len(full.json()["features"])
 
 
+def _vertices(geometry) -> int:
+    import shapely.geometry
+
+    return 0 if geometry is None else int(shapely.get_num_coordinates(shapely.geometry.shape(geometry)))
+
+
+@pytest.mark.parametrize("layer_id, fetched_again", [
+    ("counties", True), ("zones", False), ("economic_circle", False), ("waterways", False), ("highways", False), ("ports", False),
+])
+def test_a_zoom_keeps_display_properties_and_simplifies_only_what_is_fetched_again(client, catalog, layer_id, fetched_again):
+    """A layer the map fetches again at each level is simplified for it; one fetched once keeps
+    every vertex at full precision (a road simplified for zoom 7 would miss its towns at 12)."""
+    spec = catalog.get(layer_id).spec
+    assert spec.presentation.zoomed and spec.simplified_at_zoom is fetched_again
+    full = {f["id"]: f for f in client.get(f"/api/layers/{layer_id}").json()["features"]}
+    shown = {f["id"]: f for f in client.get(f"/api/layers/{layer_id}", params={"zoom": 7}).json()["features"]}
+    assert shown.keys() == full.keys()
+    wanted = {"id", "layer", "name_zh", "name_en", "kind", "geometry_quality", *spec.summary_fields}
+    for fid, f in shown.items():
+        assert set(f["properties"]) == wanted & set(full[fid]["properties"])
+        assert all(f["properties"][k] == full[fid]["properties"][k] for k in f["properties"])
+    if fetched_again:
+        assert sum(_vertices(f["geometry"]) for f in shown.values()) < sum(_vertices(f["geometry"]) for f in full.values())
+    else:
+        assert all(f["geometry"] == full[fid]["geometry"] for fid, f in shown.items())
+
+
+def test_the_whole_feature_is_one_request_away(client):
+    """What a popup fetches for a feature drawn from its display properties."""
+    shown = next(f for f in client.get("/api/layers/highways", params={"zoom": 7}).json()["features"] if f["geometry"])
+    whole = client.get(f"/api/features/{shown['id']}").json()
+    assert set(shown["properties"]) < set(whole["properties"]) and "sources" in whole["properties"]
+    assert "sources" not in shown["properties"] and shown["properties"]["mentions"] == whole["properties"]["mentions"]
+
+
 def test_etag_and_304(client):
     r = client.get("/api/layers/zones")
     etag = r.headers["etag"]

@@ -22,7 +22,8 @@ def test_the_map_preloads_exactly_the_layers_shown_at_start(client, catalog, set
     # hidden, or drawn only on demand (the layout, one plan at a time): fetched after the first view
     hidden = [s.id for s in catalog.specs if s.presentation and not (s.presentation.visible and s.presentation.in_control)]
     assert shown and hidden
-    expected = [f"/api/layers/{s.id}" + (f"?zoom={level}" if s.presentation.zoomed else "") for s in shown] + ["/api/layers/places"]
+    # The gazetteer's display properties carry the label rank: it too comes at the level.
+    expected = [f"/api/layers/{s.id}" + (f"?zoom={level}" if s.presentation.zoomed else "") for s in shown] + [f"/api/layers/places?zoom={level}"]
     assert PRELOAD.findall(html) == expected  # in draw order, the label layer last
     assert not [u for u in PRELOAD.findall(html) if any(u.startswith(f"/api/layers/{h}") for h in hidden)]
     # The script is handed the same URLs, and the levels it maps a zoom to.

@@ -241,11 +241,12 @@ def test_search_answers_with_an_etag_and_304(client):
 def test_a_start_makes_the_first_maps_layers_before_anyone_asks(catalog):
     import time
 
-    from api.mapview import label_layers, map_layers, start_requests
+    from api.mapview import label_layers, map_layers, ranked_label_layers, start_requests
 
     with TestClient(create_app(Settings(raw_response_cache=False), catalog)) as c:
         available = list(catalog.layers)
-        preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api", 7)
+        preload = start_requests(map_layers(catalog.specs, available), label_layers(catalog.specs, available), "/api", 7,
+                                 ranked_label_layers(catalog.specs))
         urls = [*preload["layers"].values(), *preload["labels"].values()]
         assert urls
         results = c.app.state.result_cache._lru

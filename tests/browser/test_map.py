@@ -218,6 +218,25 @@ def test_project_layers_toggle_and_open_a_project_popup(page, server):
     assert "涉及项目" in zone.inner_text() and "成都至达州至万州高速铁路" in zone.inner_text()
 
 
+def test_the_map_draws_display_properties_and_a_popup_fetches_the_whole_feature_once(page, server):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url.split("/api/", 1)[1]) if "/api/features/" in r.url else None)
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    fid = "rail:chengdu-dazhou-wanzhou-hsr"
+    drawn = page.evaluate(f"(function () {{ var f = AtlasMap.projects.rail.find(function (f) {{ return f.id === '{fid}'; }});"
+                          " return {summary: !!f.summary, keys: Object.keys(f.properties)}; })()")
+    assert drawn["summary"] and "sources" not in drawn["keys"] and "status" in drawn["keys"]
+    assert not fetched  # nothing fetched per feature before a popup opens
+    page.evaluate(f"AtlasMap.openFeature('{fid}')")
+    popup = page.wait_for_selector(f".leaflet-popup-content .atlas-popup[data-feature-id='{fid}']")
+    assert "推动川渝万达开地区统筹发展总体方案" in popup.inner_text()  # a citation: from the whole feature
+    page.evaluate("AtlasMap.map.closePopup()")
+    page.evaluate(f"AtlasMap.openFeature('{fid}')")
+    page.wait_for_selector(f".leaflet-popup-content .atlas-popup[data-feature-id='{fid}']")
+    assert fetched == [f"features/{fid.replace(':', '%3A')}"] or fetched == [f"features/{fid}"]
+
+
 def test_choosing_a_plan_draws_its_layout_labelled(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)

@@ -56,7 +56,7 @@ def test_start_layers_are_preloaded_and_fetched_once(browser, server, fragment):
     # with CORS (what fetch() asks for), and hands the script the same URLs.
     level = detail_level(Settings().default_map_zoom)
     expected = {f"{server}/api/layers/{lid}" + (f"?zoom={level}" if _drawn_layers()[lid].zoomed else "") for lid in shown}
-    expected.add(f"{server}/api/layers/places")
+    expected.add(f"{server}/api/layers/places?zoom={level}")  # the gazetteer's display properties carry the rank
     assert {p["href"] for p in preloads} == expected
     assert all(p["as"] == "fetch" and p["cors"] == "anonymous" for p in preloads)
     assert {server + u for u in [*config["layers"].values(), *config["labels"].values()]} == expected
