@@ -532,6 +532,16 @@
     return DETAILS[id];
   }
 
+  // A popup whose options carry fitPanels takes its size and its clearance of the panels from
+  // it as it opens (AtlasMap.popupOptions).
+  var popupOnAdd = L.Popup.prototype.onAdd;
+  L.Popup.include({
+    onAdd: function (map) {
+      if (this.options.fitPanels) { L.extend(this.options, this.options.fitPanels()); }
+      return popupOnAdd.call(this, map);
+    }
+  });
+
   // ---- the URL holds the view: #map=zoom/lat/lon&layers=…&status=…&plan=…&sel=… ----
   var STATE_KEYS = ["map", "layers", "status", "province", "cross", "year", "facility", "plan", "sel", "lang"];
 
@@ -1013,17 +1023,18 @@
       return { pane: pane, renderer: this.renderers[pane] };
     },
 
-    // Popups keep clear of the side panel and the plan legend.
-    // Measured once per task: a layer binds a popup to each of its features in one go, and
-    // measuring the panels for each would lay the page out again for every feature.
+    // Popups keep clear of the side panel and the plan legend, measured when a popup opens (see
+    // the L.Popup hook above): the map binds a popup to every feature it draws, and measuring
+    // the panels then laid the page out again for every layer of the first view.
     popupOptions: function (extra) {
-      if (!this.popupBase) {
-        var pad = this.viewPadding(), self = this;
-        this.popupBase = { maxWidth: Math.min(440, window.innerWidth - 40), maxHeight: Math.max(220, Math.min(420, window.innerHeight - 160)),
-          autoPanPaddingTopLeft: L.point(pad.left + 10, pad.top + 10), autoPanPaddingBottomRight: L.point(pad.right + 10, pad.bottom + 10) };
-        Promise.resolve().then(function () { self.popupBase = null; });
-      }
-      return L.extend({}, this.popupBase, extra || {});
+      var self = this;
+      return L.extend({ fitPanels: function () { return L.extend(self.popupFit(), extra || {}); } }, extra || {});
+    },
+
+    popupFit: function () {
+      var pad = this.viewPadding();
+      return { maxWidth: Math.min(440, window.innerWidth - 40), maxHeight: Math.max(220, Math.min(420, window.innerHeight - 160)),
+        autoPanPaddingTopLeft: L.point(pad.left + 10, pad.top + 10), autoPanPaddingBottomRight: L.point(pad.right + 10, pad.bottom + 10) };
     },
 
     // How much of the map the panels cover on each side (pixels), for fitting views.

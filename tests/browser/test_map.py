@@ -237,6 +237,32 @@ def test_the_map_draws_display_properties_and_a_popup_fetches_the_whole_feature_
     assert fetched == [f"features/{fid.replace(':', '%3A')}"] or fetched == [f"features/{fid}"]
 
 
+def test_a_popup_opens_clear_of_the_side_panel(page, server):
+    """Popups measure the panels when they open (not when the map binds them): one opened
+    where the side panel covers the map is panned clear of it."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
+    side = page.evaluate("""(function () {
+      var rs = Array.prototype.map.call(document.getElementById('atlas-side').children, function (n) { return n.getBoundingClientRect(); })
+        .filter(function (r) { return r.width && r.height; });
+      return {left: Math.min.apply(null, rs.map(function (r) { return r.left; })), right: Math.max.apply(null, rs.map(function (r) { return r.right; })),
+              top: Math.min.apply(null, rs.map(function (r) { return r.top; })), bottom: Math.max.apply(null, rs.map(function (r) { return r.bottom; }))};
+    })()""")
+    # A zone centred under the panel: open its popup without moving the view first.
+    page.evaluate("""(function (side) {
+      var map = AtlasMap.map, layer = AtlasMap.zoneLayers['zone:wandakai'];
+      var x = (side.left + side.right) / 2 - map.getContainer().getBoundingClientRect().left, y = (side.top + side.bottom) / 2;
+      map.panBy(map.latLngToContainerPoint(layer.getBounds().getCenter()).subtract(L.point(x, y)), { animate: false });
+      layer.openPopup(layer.getBounds().getCenter());
+    })""", side)
+    page.wait_for_selector(".leaflet-popup-content .atlas-popup[data-feature-id='zone:wandakai']")
+    page.wait_for_timeout(400)  # the pan into view
+    box = page.evaluate("(function () { var r = document.querySelector('.leaflet-popup').getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })()")
+    overlaps = box["left"] < side["right"] and side["left"] < box["right"] and box["top"] < side["bottom"] and side["top"] < box["bottom"]
+    assert not overlaps, (box, side)
+
+
 def test_choosing_a_plan_draws_its_layout_labelled(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-atlas-ready=yes]", timeout=60_000)
