@@ -158,6 +158,30 @@ def parse_wrk(out: str) -> dict:
     }
 
 
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs since boot, from /proc/stat."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def wait_for_quiet_cpu(idle: float = 0.9, window: float = 0.5, longest: float = 60.0) -> float:
+    """Wait until the machine is quiet: the CPUs at least ``idle`` idle over ``window`` seconds,
+    or ``longest`` seconds have passed. Returns the seconds waited.
+
+    A server does not stop when wrk does: a peer that queued seconds of work at 64 connections
+    (TiPg answers a paging request in 1.7 s at the median) goes on with it after the run, on
+    the cores the next measurement needs. Each measurement starts on a quiet machine instead.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < longest:
+        idle0, total0 = _cpu_times()
+        time.sleep(window)
+        idle1, total1 = _cpu_times()
+        if total1 > total0 and (idle1 - idle0) / (total1 - total0) >= idle:
+            break
+    return time.monotonic() - started
+
+
 def wrk_command(base: str, seconds: int, connections: int, path: str | None = None, lua: list[str] | None = None,
                 gzip: bool = True, timeout: int = 60) -> list[str]:
     """The wrk command line: one repeated URL (``path``), or distinct requests (``lua``: the
@@ -172,10 +196,12 @@ def wrk_command(base: str, seconds: int, connections: int, path: str | None = No
 
 def wrk(base: str, seconds: int, connections: int, path: str | None = None, lua: list[str] | None = None,
         gzip: bool = True) -> dict:
-    """Run wrk once and return :func:`parse_wrk`'s figures."""
+    """Run wrk once, on a quiet machine (:func:`wait_for_quiet_cpu`), and return
+    :func:`parse_wrk`'s figures, with the seconds waited for quiet as ``waited``."""
+    waited = wait_for_quiet_cpu()
     cmd = wrk_command(base, seconds, connections, path, lua, gzip)
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180)
-    return parse_wrk(out.stdout + out.stderr)
+    return parse_wrk(out.stdout + out.stderr) | {"waited": waited}
 
 
 # -- data the scripts draw from --------------------------------------------------------------

@@ -47,7 +47,12 @@ What it does:
    GeoJSON provider re-reads the file on every request. TiPg serves the full layer at about
    2 req/s on 2 cores, so at 64 connections its latency there is mostly queue
    (``--tipg-connections`` to lower it). Bytes are wrk's bytes read per response, headers
-   included; "–" is no equivalent URL, or no response completed within the run.
+   included; "–" is no equivalent URL, or no response completed within the run. Each
+   measurement starts once the CPUs are 90 % idle over half a second (``harness.wrk``): a peer
+   keeps working through the requests it queued after wrk stops (TiPg, at 64 connections, for
+   seconds), and that work is not the next measurement's. wrk 4 corrects its percentiles for
+   coordinated omission (every sample longer than twice the mean interval adds samples down to
+   it), so a few slow requests weigh more than their count.
 4. **Scale series** (``bench/scale_app.py``, run with ``uvicorn --factory``): the same distinct
    bbox, paging and full-layer queries on the 221 counties, the project layers in one layer
    (×1), the county layer of all of China (≈2,900 units) and the project layers ×10; 8
@@ -395,6 +400,10 @@ def report(args, started, versions, notes, results, scale_rows, startup, overvie
         f"({args.pygeoapi_connections} for pygeoapi, {args.tipg_connections} for TiPg); {args.workers} workers each (the atlas: `python -m api --workers`, forked after one load; the peers: uvicorn's); Accept-Encoding: gzip. "
         + (f"County layer: {features} features." if features else ""),
     ]
+    waits = [r.get("waited", 0.0) for rs in results.values() for r in rs]
+    if waits:
+        lines[-1] += (f" Each measurement waited for a quiet machine (90 % idle over 0.5 s): "
+                      f"{min(waits):.1f}–{max(waits):.1f} s.")
     if results:
         lines += case_tables(results, peers_run, case_names, overview)
     lines += [f"Not measured: {n}" for n in notes]
