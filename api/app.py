@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
         lifespan=lifespan,
         docs_url=None,  # served by pages.api_docs on vendored Swagger UI
         redoc_url=None,
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     if catalog is not None and (catalog.layers or catalog.errors):

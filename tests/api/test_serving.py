@@ -339,3 +339,18 @@ def test_the_warm_up_waits_for_a_quiet_moment():
     activity.wait_for_quiet()
     waited = time.monotonic() - started
     assert 0.5 <= waited < 5 and activity.warming
+
+
+@pytest.mark.parametrize("telemetry, looks", [(False, False), (True, True)], ids=["off (default)", "ATLAS_TELEMETRY=true"])
+def test_fastapis_telemetry_looks_for_a_provider_only_when_turned_on(catalog, monkeypatch, telemetry, looks):
+    """Off, no request asks OpenTelemetry for a provider (FastAPI otherwise does on every one)."""
+    from opentelemetry import trace
+
+    asked = []
+    real = trace.get_tracer_provider
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: asked.append(1) or real())
+    assert Settings().telemetry is False
+    with TestClient(create_app(Settings(raw_response_cache=False, warm_start=False, telemetry=telemetry), catalog)) as c:
+        asked.clear()
+        assert c.get("/api/layers/zones").status_code == 200
+    assert bool(asked) is looks
