@@ -95,7 +95,7 @@ class EagerServer:
             try:
                 conn, _ = self._sock.accept()
             except (BlockingIOError, InterruptedError):
-                return  # none left (or another worker took it)
+                return  # none left
             except ConnectionAbortedError:
                 continue
             except OSError as exc:  # out of descriptors: say so, try again on the next event
@@ -162,7 +162,8 @@ def _worker(app, sock: socket.socket, own: bool, log_level: str) -> None:
 
 
 def serve(host: str, port: int, workers: int, log_level: str = "info") -> int:
-    """Load the app once, fork ``workers`` servers on one socket, supervise them."""
+    """Load the app once, fork ``workers`` servers (each on its own socket where the port can be
+    shared), supervise them."""
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
     try:
         sockets = listening_sockets(host, port, workers)  # first: a port in use is said at once, not after loading

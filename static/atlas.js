@@ -518,18 +518,15 @@
     });
   }
 
-  // The whole properties of a feature, from /api/features/{id}: fetched once, when its popup
-  // first opens (a failed fetch is tried again on the next opening).
-  var DETAILS = {};
-  function featureDetails(api, id) {
-    if (!DETAILS[id]) {
-      DETAILS[id] = fetch(api + "/features/" + encodeURIComponent(id)).then(function (r) {
-        if (!r.ok) { throw new Error(id + ": HTTP " + r.status); }
-        return r.json();
-      }).then(function (feature) { return feature.properties; });
-      DETAILS[id].catch(function () { delete DETAILS[id]; });
+  // A whole feature, from /api/features/{id}: fetched once (when its popup first opens, or a
+  // search chooses it); a failed fetch is tried again next time.
+  var FEATURES = {};
+  function wholeFeature(api, id) {
+    if (!FEATURES[id]) {
+      FEATURES[id] = getJSON(api + "/features/" + encodeURIComponent(id), id);
+      FEATURES[id].catch(function () { delete FEATURES[id]; });
     }
-    return DETAILS[id];
+    return FEATURES[id];
   }
 
   // A popup whose options carry fitPanels takes its size and its clearance of the panels from
@@ -1001,8 +998,8 @@
           el("h3", { text: f.properties.name_zh }), el("p", { class: "atlas-en", text: f.properties.name_en }),
           el("p", { class: "atlas-loading", text: "载入中… Loading…" })]);
         var opening = layer.getPopup(), panned = opening ? opening.options.autoPan : true;
-        featureDetails(api, f.id).then(function (properties) {
-          f.details = properties;
+        wholeFeature(api, f.id).then(function (whole) {
+          f.details = whole.properties;
           var popup = layer.getPopup();
           if (!popup || !popup.isOpen()) { return; }
           // Grown to the whole feature, it pans into view as it would have on opening: a view
@@ -1814,10 +1811,7 @@
       var group = this.groups[result.layer];
       if (group && !map.hasLayer(group)) { map.addLayer(group); }
       if (this.openFeature(result.id, options)) { document.body.setAttribute("data-chosen", result.id); return; }
-      fetch(this.config.api + "/features/" + encodeURIComponent(result.id)).then(function (r) {
-        if (!r.ok) { throw new Error("not found"); }
-        return r.json();
-      }).then(function (feature) {
+      wholeFeature(this.config.api, result.id).then(function (feature) {
         if (!feature.geometry) { self.say((feature.properties.name_zh || result.id) + "：文件未给出位置 no location in the documents"); return; }
         var shape = L.geoJSON(feature);
         if (!options.keepView) { map.fitBounds(shape.getBounds(), { maxZoom: 10, padding: [40, 40], animate: false }); }
