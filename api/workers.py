@@ -147,11 +147,13 @@ def _worker(app, sock: socket.socket, own: bool, log_level: str) -> None:
     accepts from it), then exit."""
     import uvicorn
 
+    from api.transport import gathering_protocol
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     code = 0
     try:
-        config = uvicorn.Config(app, log_level=log_level, lifespan="on",
+        config = uvicorn.Config(app, log_level=log_level, lifespan="on", http=gathering_protocol(),
                                 loop="api.workers:new_event_loop" if own else "auto")
         uvicorn.Server(config).run(sockets=[sock])
     except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
