@@ -13,7 +13,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from api.deps import catalog_openapi
 from api.direct import DirectRoutes
@@ -22,6 +21,7 @@ from api.routes import features, layers, ogc, pages, search
 from api.caching import FeatureBytes, RawResponseCache, ResponseCache, ResultCache, cache_budget
 from api.security import QueryStringGuard, SecurityHeaders
 from api.settings import Settings
+from api.static import CompressedStaticFiles
 from layers.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=STATIC_DIR, max_bytes=budget.static), name="static")
 
     @app.get("/health", tags=["meta"], summary="Liveness and layer status")
     def health() -> dict:

@@ -53,7 +53,8 @@ def test_byte_lru_keeps_nothing_larger_than_its_bound_and_reaccounts_a_replaced_
 
 def test_the_budget_shares_add_up_to_the_setting():
     b = cache_budget(192 * 1024 * 1024 + 7)
-    assert b.raw_responses + b.results + b.bodies + b.features == b.total
+    assert b.raw_responses + b.results + b.bodies + b.features + b.static == b.total
+    assert min(b.raw_responses, b.results, b.bodies, b.features, b.static) > 0
 
 
 # --- results shared by selection ------------------------------------------------------------------
