@@ -111,6 +111,21 @@ def warm_first_map(app: FastAPI) -> None:
         log.warning("warming the first map's layers failed", exc_info=True)
 
 
+def build_request_path(app: FastAPI) -> None:
+    """Make now what the first request would otherwise make: Starlette's middleware stack and
+    the direct routes' plans (:class:`api.direct.DirectRoutes`, FastAPI's analysis of every
+    route: 60 ms). ``python -m api`` calls it before forking, so every worker starts with them,
+    shared, and no worker's first request waits for them."""
+    if app.middleware_stack is None:
+        app.middleware_stack = app.build_middleware_stack()
+    layer = app.middleware_stack
+    while layer is not None:
+        if isinstance(layer, DirectRoutes):
+            layer.plans()
+            return
+        layer = getattr(layer, "app", None)
+
+
 def create_app(settings: Settings | None = None, catalog: Catalog | None = None) -> FastAPI:
     """Build the application.
 

@@ -172,7 +172,7 @@ def serve(host: str, port: int, workers: int, log_level: str = "info") -> int:
     except OSError as exc:
         print(f"cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    from api.app import create_app
+    from api.app import build_request_path, create_app
     from api.settings import Settings
     from layers.catalog import Catalog
 
@@ -180,6 +180,7 @@ def serve(host: str, port: int, workers: int, log_level: str = "info") -> int:
     catalog = Catalog(data_dir=settings.data_dir)
     catalog.load(artifact_dir=settings.artifact_path)
     app = create_app(settings, catalog)
+    build_request_path(app)
     gc.collect()
     gc.freeze()  # what is loaded now is shared with the workers; keep the collector off it
 

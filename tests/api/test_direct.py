@@ -91,3 +91,23 @@ def test_routes_that_need_fastapi_have_none(catalog):
     plans = {route.name: route_plan(route) for route in routes(app.router) if getattr(route, "name", None)}
     assert plans["download_layer"] is None  # a plain def
     assert plans["health"] is None
+
+
+def test_the_request_path_is_built_before_serving(catalog):
+    """``build_request_path`` (called before forking) makes the middleware stack and the plans,
+    so no worker's first request makes them; requests then go through what it built."""
+    from api.app import build_request_path
+    from api.direct import DirectRoutes
+
+    app = create_app(Settings(warm_start=False), catalog)
+    assert app.middleware_stack is None
+    build_request_path(app)
+    stack, layer, direct = app.middleware_stack, app.middleware_stack, None
+    while layer is not None and direct is None:
+        direct = layer if isinstance(layer, DirectRoutes) else None
+        layer = getattr(layer, "app", None)
+    assert direct is not None and direct._plans is not None
+    plans = direct._plans
+    assert any(plan is not None for _, _, plan in plans)
+    assert TestClient(app).get("/api/layers/counties?bbox=106,29,107.5,30.5").status_code == 200
+    assert app.middleware_stack is stack and direct._plans is plans  # used, not made again
