@@ -107,6 +107,20 @@ def test_the_gzip_body_is_the_plain_body_compressed(fresh, url):
     assert fresh.get(url, headers={"Accept-Encoding": "identity"}).content == plain.content
 
 
+@pytest.mark.parametrize("url, whole", [
+    ("/api/layers/waterways?zoom=7", True),  # every feature: compressed whole at once
+    ("/api/layers/waterways?zoom=7&bbox=106,29,107.5,30.5", False),  # a part: joined from the features' blocks
+])
+def test_a_whole_layer_is_compressed_whole_at_once_a_part_joined_from_blocks(catalog, url, whole):
+    with TestClient(create_app(Settings(raw_response_cache=False, warm_start=False), catalog)) as c:
+        first = c.get(url, headers={"Accept-Encoding": "gzip"})
+        plain = c.get(url, headers={"Accept-Encoding": "identity"})
+        assert first.status_code == 200 and first.content == plain.content
+        assert first.headers["etag"].endswith('-gzipb"') is not whole  # provisional until compressed whole
+        encoded = c.app.state.feature_bytes.encoded(catalog, catalog.get("waterways"), True, 7)
+        assert (encoded._packed is None) is whole  # no feature's blocks made for a whole layer
+
+
 def test_the_assembled_gzip_stream_decodes_with_zlib():
     """The stored compressed features, then a compressed tail, then the trailer: one stream,
     whether the features' blocks were joined or the result was compressed whole."""
