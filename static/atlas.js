@@ -891,8 +891,8 @@
       this.labels.hold = true;
       // First the layers shown at start (preloaded; those the URL shows too) and the place
       // names: once drawn, the first view is ready (the "atlas-ready" mark, window.atlasReady,
-      // body[data-atlas-view=ready], or "partial" if one failed). Then the hidden layers, when
-      // the page is idle; once everything is in, the legend and the URL state
+      // body[data-atlas-view=ready], or "partial" if one failed). Then the overview map and the
+      // hidden layers, when the page is idle; once everything is in, the legend and the URL state
       // (body[data-atlas-ready]).
       var shown = this.initialState.layers, preloaded = (config.preload || {}).layers || {};
       var first = order.filter(function (id) { return preloaded[id] || (shown && shown.indexOf(id) >= 0); });
@@ -931,7 +931,7 @@
           document.body.setAttribute("data-atlas-view", failed.length ? "partial" : "ready");
         });
         var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
-        idle(function () { later.forEach(load); }, { timeout: 300 });
+        idle(function () { self.minimap(); later.forEach(load); }, { timeout: 300 });
       }
       first.forEach(load);
       this.loadPlaces().then(firstDone, firstDone).then(done);
@@ -1094,7 +1094,7 @@
       var located = { type: "FeatureCollection", features: fc.features.filter(function (f) { return f.geometry; }) };
       if (style === "outline") {
         L.geoJSON(fc, L.extend({ interactive: false, style: { color: "#4d4d4d", weight: 2.2, fill: false } }, opts)).addTo(group);
-        if (!this.provinces) { this.provinces = fc; this.minimap(); }
+        this.provinces = this.provinces || fc;  // the overview map draws them, once the first view is in
       } else if (style === "region") {
         this.counties = fc.features;
         L.geoJSON(fc, L.extend({
