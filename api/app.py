@@ -39,35 +39,41 @@ def _static_version() -> str:
 
 
 class StartActivity:
-    """How busy the server has been since its start, until the warm-up begins.
+    """How busy the server has been since its start, until the warm-up is done.
 
-    The warm-up (:func:`warm_first_map`) holds the interpreter for a few tenths of a second; it
-    waits for a quiet moment (:data:`QUIET` seconds with no request in flight), so the first
-    requests after a start — a health check, a probe, a first visitor's page and its layers —
-    are not answered behind it. :class:`CountStartRequests` counts them.
+    The warm-up (:func:`warm_first_map`) makes the first map's responses in a thread; it waits
+    for a quiet moment (:data:`QUIET` seconds with no request in flight), so the first requests
+    after a start — a health check, a probe, a first visitor's page and its layers — are not
+    answered behind it, and between its steps it waits again, briefly (:data:`STEP_QUIET`): a
+    visitor who comes while it works is answered first (measured: a page arriving as the
+    warm-up began waited up to half a second for its first layer). :class:`CountStartRequests`
+    counts the requests until the warm-up is done.
     """
 
-    #: Seconds without a request before warming; and the longest the warm-up waits for them.
+    #: Seconds without a request before warming; between warming steps; the longest it waits.
     QUIET = 0.5
+    STEP_QUIET = 0.05
     LONGEST = 10.0
 
     def __init__(self):
-        self.warming = False
+        self.warming = False  # the warm-up has begun
+        self.done = False  # it has ended: requests are no longer counted
         self.in_flight = 0
         self.last = time.monotonic()
 
-    def wait_for_quiet(self) -> None:
-        """Return at the first quiet moment (or after :data:`LONGEST`); from then on requests
-        are not counted."""
+    def wait_for_quiet(self, quiet: float | None = None) -> None:
+        """Return at the first moment with no request in flight and none for ``quiet`` seconds
+        (default :data:`QUIET`), or after :data:`LONGEST`."""
+        quiet = self.QUIET if quiet is None else quiet
         deadline = time.monotonic() + self.LONGEST
-        while time.monotonic() < deadline and not (self.in_flight == 0 and time.monotonic() - self.last >= self.QUIET):
-            time.sleep(0.02)
+        while time.monotonic() < deadline and not (self.in_flight == 0 and time.monotonic() - self.last >= quiet):
+            time.sleep(0.01)
         self.warming = True
 
 
 class CountStartRequests:
-    """ASGI middleware: counts requests into a :class:`StartActivity` until the warm-up has
-    begun; then it is one attribute check per request."""
+    """ASGI middleware: counts requests into a :class:`StartActivity` until the warm-up is
+    done; then it is one attribute check per request."""
 
     def __init__(self, app, activity: StartActivity):
         self.app = app
@@ -75,7 +81,7 @@ class CountStartRequests:
 
     async def __call__(self, scope, receive, send):
         activity = self.activity
-        if activity.warming or scope["type"] != "http":
+        if activity.done or scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         activity.in_flight += 1
@@ -88,12 +94,14 @@ class CountStartRequests:
 
 def warm_first_map(app: FastAPI) -> None:
     """Make the map page and the responses its first view asks for (the layers it preloads, at
-    the start zoom's level), so the first visitor after a start finds them made. Runs in a thread beside
-    the server, at its first quiet moment (:meth:`StartActivity.wait_for_quiet`); a request that
-    comes first makes its response itself, as always."""
+    the start zoom's level), so the first visitor after a start finds them made. Runs in a
+    thread beside the server, from its first quiet moment, one layer at a time, each after a
+    brief quiet (:class:`StartActivity`); a request that comes first makes its response itself,
+    as always, and the warm-up then finds it made."""
     from api.caching import prepare
 
-    app.state.start_activity.wait_for_quiet()
+    activity = app.state.start_activity
+    activity.wait_for_quiet()
     from api.mapview import label_layers, map_layers, ranked_label_layers, start_requests
     from api.routes.pages import map_page
 
@@ -104,11 +112,15 @@ def warm_first_map(app: FastAPI) -> None:
     try:
         # The layers first (a tenth of a second): the map page's own requests follow it closely.
         for layer_id, url in [*preload["layers"].items(), *preload["labels"].items()]:
+            activity.wait_for_quiet(activity.STEP_QUIET)
             zoomed = "?zoom=" in url
             prepare(state, catalog, catalog.get(layer_id), for_map=True, zoom=preload["level"] if zoomed else None)
+        activity.wait_for_quiet(activity.STEP_QUIET)
         map_page(state, catalog)
     except Exception:  # warming is an optimisation: a failure is logged, the layer is made on request
         log.warning("warming the first map's layers failed", exc_info=True)
+    finally:
+        activity.done = True
 
 
 def build_request_path(app: FastAPI) -> None:

@@ -356,6 +356,39 @@ def test_the_warm_up_waits_for_a_quiet_moment():
     assert 0.5 <= waited < 5 and activity.warming
 
 
+def test_the_warm_up_lets_a_request_that_comes_meanwhile_go_first(catalog, monkeypatch):
+    """Between two layers the warm-up waits for a brief quiet: a visitor's request in flight
+    is answered before the next layer is made. Requests are counted until it is done."""
+    import threading
+    import time
+
+    import api.caching
+    from api.app import warm_first_map
+
+    app = create_app(Settings(warm_start=False, raw_response_cache=False), catalog)
+    activity = app.state.start_activity
+    activity.QUIET, activity.STEP_QUIET = 0.0, 0.05
+    made: list[float] = []
+    real = api.caching.prepare
+
+    def prepare(*args, **kwargs):
+        made.append(time.monotonic())
+        if len(made) == 1:  # a request arrives while the first layer is being made
+            activity.in_flight += 1
+
+            def request_ends():
+                activity.in_flight, activity.last = activity.in_flight - 1, time.monotonic()
+
+            threading.Timer(0.4, request_ends).start()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.caching, "prepare", prepare)
+    warm_first_map(app)
+    assert len(made) > 2 and activity.done
+    assert made[1] - made[0] >= 0.4 + activity.STEP_QUIET - 0.01  # waited for the request, then a quiet
+    assert max(b - a for a, b in zip(made[1:], made[2:])) < 0.4  # the others followed each other
+
+
 @pytest.mark.parametrize("telemetry, looks", [(False, False), (True, True)], ids=["off (default)", "ATLAS_TELEMETRY=true"])
 def test_fastapis_telemetry_looks_for_a_provider_only_when_turned_on(catalog, monkeypatch, telemetry, looks):
     """Off, no request asks OpenTelemetry for a provider (FastAPI otherwise does on every one)."""
