@@ -2,10 +2,13 @@
 
 ``uvicorn --workers N`` starts N fresh interpreters, each importing geopandas and FastAPI and
 loading the catalog itself: on two cores, two workers took 2.5 s to answer where one took 1.6.
-Here the parent does that once, freezes it out of the garbage collector (so the workers' pages
-stay shared, copy on write), opens the listening sockets (one per worker where the port can be
-shared, see :func:`listening_sockets`), and forks the workers, each a uvicorn server on its
-socket, accepting every waiting connection at once (:class:`EagerServer`). A worker that dies is
+Here the parent does that once, with what the first request would make (the middleware stack
+and the direct routes' plans, :func:`api.app.build_request_path`), freezes it out of the
+garbage collector (so the workers' pages stay shared, copy on write), opens the listening
+sockets (one per worker where the port can be shared, see :func:`listening_sockets`), and forks
+the workers, each a uvicorn server on its socket, accepting every waiting connection at once
+(:class:`EagerServer`) and writing each response in one system call
+(:func:`api.transport.gathering_protocol`). A worker that dies is
 replaced (from the loaded parent, in milliseconds); SIGTERM or SIGINT stops them all. POSIX only
 (``os.fork``).
 """
