@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import orjson
+import pandas as pd
 import shapely
 
 from geo.crs import ensure_crs
@@ -63,7 +64,10 @@ def jsonable(value: Any) -> Any:
 
 
 def _default(value: Any) -> Any:
-    """What orjson cannot write itself (numpy scalars are written natively)."""
+    """What orjson cannot write itself (numpy scalars are written natively); pandas' missing
+    values (NA, NaT) are null, as NaN is."""
+    if value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if hasattr(value, "isoformat"):
@@ -94,10 +98,15 @@ def encode_features(frame: gpd.GeoDataFrame, id_field: str = "id", crs=None, dec
             swap_xy=is_lat_first(crs),
         )
     geo_json = shapely.to_geojson(geoms)
-    columns = [c for c in frame.columns if c != frame.geometry.name]
+    geometry_at = list(frame.columns).index(frame.geometry.name)
+    columns = [c for i, c in enumerate(frame.columns) if i != geometry_at]
     has_id = id_field in columns
+    # The rows as lists of Python values from one object array, not tuples through a frame of
+    # the property columns: 3 ms instead of 22–30 for the first map's twelve layers.
+    rows = pd.DataFrame.to_numpy(frame, dtype=object).tolist()
     out = []
-    for geom, row in zip(geo_json, frame[columns].itertuples(index=False, name=None)):
+    for geom, row in zip(geo_json, rows):
+        del row[geometry_at]
         props = dict(zip(columns, row))
         out.append(
             b'{"type":"Feature","id":' + orjson.dumps(props[id_field] if has_id else None, default=_default, option=_JSON_OPTIONS)

@@ -72,6 +72,50 @@ def test_encoded_features_are_the_features_and_join_into_a_collection():
     assert json.loads(join_features([])) == {"type": "FeatureCollection", "features": []}
 
 
+def _reference_properties(frame) -> list[bytes]:
+    """Each row's properties as a frame of the property columns gives them (``itertuples``),
+    written by orjson as encode_features writes them: what it must match."""
+    import orjson
+
+    from geo.geojson import _JSON_OPTIONS, _default
+
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return [orjson.dumps(dict(zip(columns, row)), default=_default, option=_JSON_OPTIONS)
+            for row in frame[columns].itertuples(index=False, name=None)]
+
+
+def test_encoded_properties_are_each_rows_values_whatever_their_dtype():
+    """Rows are read from one object array (fast); every dtype must come out as a frame of the
+    property columns gives it: ints, floats with NaN, bools, nullable ints with NA, dates with
+    NaT, lists and dicts, with the geometry column anywhere among them."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from geo.geojson import encode_features
+
+    frame = gpd.GeoDataFrame({
+        "id": ["a", "b", "c"],
+        "n": np.array([1, 2, 3], dtype=np.int64),
+        "x": [1.25, float("nan"), -0.5],
+        "ok": [True, False, True],
+        "opt": pd.array([1, None, 3], dtype="Int64"),
+        "when": pd.to_datetime(["2024-01-02", "2025-06-30", None]),
+        "tags": [["甲", "b"], [], None],
+        "meta": [{"k": 1}, {}, {"k": None}],
+    }, geometry=[Point(106.5, 29.5), Point(107, 30), None], crs="EPSG:4326")
+    frame = frame[["id", "n", "geometry", "x", "ok", "opt", "when", "tags", "meta"]]  # geometry not last
+    encoded = encode_features(frame)
+    props = [b'{' + e.split(b',"properties":{', 1)[1][:-1] for e in encoded]
+    assert props == _reference_properties(frame)
+    missing = json.loads(encoded[1])["properties"], json.loads(encoded[2])["properties"]
+    assert missing[0]["x"] is None and missing[0]["opt"] is None and missing[1]["when"] is None  # NaN, NA, NaT: null
+    assert json.loads(encoded[0])["properties"]["when"] == "2024-01-02T00:00:00"
+    assert json.loads(encoded[0])["geometry"] == {"type": "Point", "coordinates": [106.5, 29.5]}
+
+
 def test_jsonable_turns_numpy_and_nested_values_into_json():
     import numpy as np
 

@@ -65,3 +65,16 @@ def test_broken_layer_is_reported_and_others_serve(tiny_catalog):
         tiny_catalog.get("nope")
     with pytest.raises(UnknownFeatureError):
         tiny_catalog.feature("tiny:zzz")
+
+
+def test_every_layer_encodes_each_rows_properties_as_its_frame_gives_them(catalog):
+    """geo.geojson.encode_features reads rows from one object array; over every built layer
+    (full frames and the map's zoom 7) the properties are byte for byte what a frame of the
+    property columns gives."""
+    from geo.geojson import encode_features
+    from tests.geo.test_geojson import _reference_properties
+
+    for layer_id, layer in catalog.layers.items():
+        for frame in (layer.frame, catalog.map_frame(layer_id, 7)):
+            encoded = encode_features(frame)
+            assert [b"{" + e.split(b',"properties":{', 1)[1][:-1] for e in encoded] == _reference_properties(frame), layer_id
