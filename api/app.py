@@ -199,6 +199,8 @@ def create_app(settings: Settings | None = None, catalog: Catalog | None = None)
     # Outermost, so replayed responses carry the headers too.
     app.add_middleware(SecurityHeaders)
     app.state.start_activity = StartActivity()
+    # No warm-up, nothing to wait for: requests are not counted at all.
+    app.state.start_activity.done = not settings.warm_start
     app.add_middleware(CountStartRequests, activity=app.state.start_activity)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"])

@@ -356,6 +356,15 @@ def test_the_warm_up_waits_for_a_quiet_moment():
     assert 0.5 <= waited < 5 and activity.warming
 
 
+@pytest.mark.parametrize("warm_start", [True, False])
+def test_requests_are_counted_only_while_a_warm_up_may_wait_for_them(catalog, warm_start):
+    app = create_app(Settings(warm_start=warm_start), catalog)
+    assert app.state.start_activity.done is not warm_start
+    before = app.state.start_activity.last
+    TestClient(app).get("/health")
+    assert (app.state.start_activity.last > before) is warm_start
+
+
 def test_the_warm_up_lets_a_request_that_comes_meanwhile_go_first(catalog, monkeypatch):
     """Between two layers the warm-up waits for a brief quiet: a visitor's request in flight
     is answered before the next layer is made. Requests are counted until it is done."""
