@@ -134,3 +134,13 @@ def counties_of(adcode: str) -> list[str]:
     if level == "city":
         return c.loc[c["parent_adcode"] == adcode, "adcode"].tolist()
     return c.loc[c["province_adcode"] == adcode, "adcode"].tolist()
+
+
+def unit_geometry(adcode: str):
+    """The polygon of a province, city or county by adcode (EPSG:4326), or None for a code
+    outside the two provinces."""
+    for frame in (counties(), cities(), provinces()):
+        hit = frame.loc[frame["adcode"] == adcode]
+        if len(hit):
+            return hit.geometry.iloc[0]
+    return None

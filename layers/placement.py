@@ -10,7 +10,11 @@ Rules (each feature's ``derivation`` says which applied):
   is located by :class:`layers.gazetteer.Gazetteer` (urban seats and towns); a place no source
   locates is skipped and listed;
 - a channel-works row whose route names a river follows that river's centreline (the rivers
-  layer) between its named ends (the whole drawn river when the text names no ends);
+  layer) between its named ends. An end no source locates is placed mid-way along the river's
+  run through the unit its adcode names (朝天门 in 渝中区); a section the text bounds by a unit
+  (``within``: 渠江重庆段, 沱江雁江区段) is the river's run through that unit. Only a row that
+  names the whole waterway (no ends, no unit) is drawn whole: a section is never drawn as its
+  whole river, and one whose end can be placed neither way is ``unlocated``;
 - a facility row without a site entry is a point at the towns or sites its text names; a row
   naming only administrative units is ``unlocated``: a facility is never put at a city's centre;
 - outside the map frame (:data:`MAP_FRAME`, the two provinces and their neighbours) a line keeps
@@ -27,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 from shapely.geometry import LineString, MultiPoint, Point, box
 from shapely.ops import substring
 
+from geo.measure import distance_m
+from layers import boundaries
 from layers.datafiles import Adcode
 from layers.gazetteer import Gazetteer, Location
 from layers.sources import Citation
@@ -55,11 +61,13 @@ class RouteRow(BaseModel):
     river_source: Citation | None = None
     start: RoutePoint | None = PField(default=None, alias="from")
     end: RoutePoint | None = PField(default=None, alias="to")
+    #: A section named by the unit it lies in (渠江重庆段): the river's run through that unit.
+    within: RoutePoint | None = None
     note: str | None = None
 
     def citations(self) -> list[Citation]:
         """Seed quotes the route rests on (verified by ``python -m layers check``)."""
-        points = [*self.waypoints, *(p for p in (self.start, self.end) if p)]
+        points = [*self.waypoints, *(p for p in (self.start, self.end, self.within) if p)]
         out = [p.source for p in points if isinstance(p.source, Citation)]
         if self.river_source:
             out.append(self.river_source)
@@ -123,28 +131,105 @@ def frame_exits(line, ends: list[tuple[str, str | None]]) -> list[dict]:
     return out
 
 
-def _river_section(river_line, start: Location | None, end: Location | None):
-    """The part of a river centreline between the points nearest two located ends."""
-    if river_line is None:
-        return None
+def _river_centreline(river_line):
+    """A river's geometry as one LineString (its longest part if it does not merge into one)."""
     line = river_line if river_line.geom_type == "LineString" else shapely.line_merge(river_line)
     if line.geom_type != "LineString":
         line = max(line.geoms, key=lambda g: g.length)
-    if start is None or end is None or not (start.located and end.located):
-        return line
-    a = line.project(Point(start.lon, start.lat))
-    b = line.project(Point(end.lon, end.lat))
-    if abs(a - b) < 1e-9:
+    return line
+
+
+#: A located end farther than this from its river's centreline (GSHHG is good to ~2 km, urban
+#: seats lie up to ~3 km from the channel) is off the river; the derivation says so.
+END_OFF_RIVER_KM = 5.0
+#: A stretch shorter than this is not a stretch: its ends fell together (水富, on the 金沙江,
+#: projects onto the first vertex of the 长江, which begins at 宜宾).
+MIN_SECTION_KM = 1.0
+
+
+def _length_km(line) -> float:
+    coords = list(line.coords)
+    return sum(distance_m(*a, *b) for a, b in zip(coords, coords[1:])) / 1000
+
+
+def _run_through(line, unit) -> tuple[float, float] | None:
+    """Where a line runs through a polygon: the first and last distance along the line inside
+    it (None when the line does not cross it)."""
+    if unit is None:
         return None
-    return substring(line, min(a, b), max(a, b))
+    inside = line.intersection(unit)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if not g.is_empty and g.geom_type == "LineString"]
+    if not parts:
+        return None
+    positions = [line.project(Point(c)) for g in parts for c in (g.coords[0], g.coords[-1])]
+    return min(positions), max(positions)
 
 
-def place_row(row, is_line: bool, gazetteer: Gazetteer, route: RouteRow | None, rivers, english) -> Placement:
+@dataclass
+class RiverSection:
+    """A channel work's stretch of its river, or why it has none."""
+
+    geometry: object | None
+    how: str  # the derivation's words after "along the <river> centreline (GSHHG) "
+
+
+def river_section(river_line, route: RouteRow, locate, unit_geometry, unit_name) -> RiverSection:
+    """The stretch of ``river_line`` a channel-works route describes (see the module docstring).
+
+    ``locate(name_zh, adcode)`` gives a :class:`Location`; ``unit_geometry(adcode)`` a unit's
+    polygon or None; ``unit_name(adcode)`` its Chinese name.
+    """
+    line = _river_centreline(river_line)
+    if route.within is not None:
+        unit = route.within
+        run = _run_through(line, unit_geometry(unit.adcode))
+        if run is None:
+            return RiverSection(None, f"does not cross {unit.name_zh} ({unit.adcode}), the unit the text bounds the section by")
+        return RiverSection(substring(line, *run), f"through {unit.name_zh} ({unit.adcode}), the unit the text names the section by")
+    ends = [p for p in (route.start, route.end) if p is not None]
+    if not ends:
+        return RiverSection(line, "as drawn in the rivers layer (the text names the whole waterway)")
+    if len(ends) == 1:
+        return RiverSection(None, f"names one end only ({ends[0].name_zh}): the stretch cannot be bounded")
+    positions, notes = [], []
+    for end in ends:
+        loc = locate(end.name_zh, end.adcode)
+        if loc is not None and loc.located:
+            at = line.project(Point(loc.lon, loc.lat))
+            on_river = line.interpolate(at)
+            off_km = distance_m(loc.lon, loc.lat, on_river.x, on_river.y) / 1000
+            if off_km > END_OFF_RIVER_KM:
+                notes.append(f"{end.name_zh} lies {off_km:.0f} km from the river as drawn: the stretch ends at the river's nearest point")
+            positions.append(at)
+            continue
+        run = _run_through(line, unit_geometry(end.adcode))
+        name = unit_name(end.adcode) or end.adcode
+        if run is None:
+            return RiverSection(None, f"cannot be bounded: no source locates {end.name_zh}, and the river does not cross {name} ({end.adcode})")
+        positions.append((run[0] + run[1]) / 2)
+        notes.append(f"{end.name_zh} not located: placed mid-way along the river's run through {name} ({end.adcode})")
+    a, b = sorted(positions)
+    section = substring(line, a, b)
+    if section.geom_type != "LineString" or _length_km(section) < MIN_SECTION_KM:
+        return RiverSection(None, f"cannot be bounded: {ends[0].name_zh} and {ends[1].name_zh} fall within {MIN_SECTION_KM:g} km of each other on the river as drawn"
+                            + "".join(f"; {n}" for n in notes))
+    how = f"between {ends[0].name_zh} and {ends[1].name_zh}" + "".join(f"; {n}" for n in notes)
+    return RiverSection(section, how)
+
+
+def place_row(row, is_line: bool, gazetteer: Gazetteer, route: RouteRow | None, rivers, english,
+              unit_geometry=None, unit_name=None) -> Placement:
     """The geometry of one project row (see the module docstring).
 
     ``rivers`` maps a river id and a river name to its geometry (None when the layer has no
-    river dependency); ``english`` turns a Chinese place name into English for exit labels.
+    river dependency); ``english`` turns a Chinese place name into English for exit labels;
+    ``unit_geometry`` and ``unit_name`` give a unit's polygon and name by adcode (default: the
+    Tianditu boundaries, :mod:`layers.boundaries`).
     """
+    if unit_geometry is None or unit_name is None:
+        units = boundaries.units_by_adcode()
+        unit_geometry = unit_geometry or boundaries.unit_geometry
+        unit_name = unit_name or (lambda code: units.loc[code, "name_zh"] if code in units.index else None)
     places = [(p.name_zh, p.adcode, gazetteer.locate(p.name_zh, p.adcode)) for p in row.places]
     place_dicts = [_place_dict(n, a, loc) for n, a, loc in places]
     site = gazetteer.site(row.id)
@@ -157,14 +242,12 @@ def place_row(row, is_line: bool, gazetteer: Gazetteer, route: RouteRow | None, 
         river_line = rivers.get(route.river_id) if route.river_id else None
         river_line = river_line if river_line is not None else rivers.get(route.river)
         if river_line is not None:
-            start = gazetteer.locate(route.start.name_zh, route.start.adcode) if route.start else None
-            end = gazetteer.locate(route.end.name_zh, route.end.adcode) if route.end else None
-            section = _river_section(river_line, start, end)
-            if section is not None and not section.is_empty:
-                ends = [p for p in (route.start, route.end) if p]
-                wp = [_place_dict(p.name_zh, p.adcode, loc, p.source) for p, loc in zip(ends, (start, end)) if loc is not None]
-                what = f"between {route.start.name_zh} and {route.end.name_zh}" if route.start and route.end and start.located and end.located else "as drawn in the rivers layer"
-                return Placement(section, "schematic", f"along the {route.river} centreline (GSHHG) {what}", place_dicts, wp)
+            section = river_section(river_line, route, gazetteer.locate, unit_geometry, unit_name)
+            ends = [p for p in (route.start, route.end, route.within) if p]
+            wp = [_place_dict(p.name_zh, p.adcode, gazetteer.locate(p.name_zh, p.adcode), p.source) for p in ends]
+            if section.geometry is None or section.geometry.is_empty:
+                return Placement(None, "unlocated", f"a stretch of the {route.river} that {section.how}", place_dicts, wp)
+            return Placement(section.geometry, "schematic", f"along the {route.river} centreline (GSHHG) {section.how}", place_dicts, wp)
     if is_line:
         seq = route.waypoints if route is not None and route.waypoints else None
         if seq:
