@@ -539,6 +539,16 @@
     }
   });
 
+  // Leaflet (1.9) gives every path with a tooltip focus and blur listeners, for keyboard users;
+  // a path is not focusable (no tabindex), so they can never fire: a thousand listeners the
+  // first view need not add. Markers (focusable icons) keep them.
+  var focusListeners = L.Layer.prototype._addFocusListenersOnLayer;
+  L.Layer.include({
+    _addFocusListenersOnLayer: function (layer) {
+      if (!(layer instanceof L.Path) && focusListeners) { focusListeners.call(this, layer); }
+    }
+  });
+
   // ---- the URL holds the view: #map=zoom/lat/lon&layers=…&status=…&plan=…&sel=… ----
   var STATE_KEYS = ["map", "layers", "status", "province", "cross", "year", "facility", "plan", "sel", "lang"];
 
