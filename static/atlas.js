@@ -549,6 +549,56 @@
     }
   });
 
+  // Leaflet's per-vertex work, the bulk of drawing the first view, done with the same
+  // arithmetic and fewer calls:
+  // - projection: Map.latLngToLayerPoint (project, round, subtract the pixel origin) inlined
+  //   for Web Mercator, the map's CRS;
+  // - clipping: a path wholly inside the renderer's bounds is its own clip (Leaflet clipped every
+  //   ring, point by point, to return the same points).
+  var projectLatlngs = L.Polyline.prototype._projectLatlngs;
+  var clipLine = L.Polyline.prototype._clipPoints, clipPolygon = L.Polygon.prototype._clipPoints;
+  // Leaflet's own methods, for the test that compares every drawn path with theirs.
+  var LEAFLET_STOCK = { polyline: { _projectLatlngs: projectLatlngs, _clipPoints: clipLine }, polygon: { _clipPoints: clipPolygon } };
+  function within(layer, pad) {
+    var b = layer._renderer._bounds, px = layer._pxBounds;
+    return px && b.min.x - pad <= px.min.x && b.min.y - pad <= px.min.y && px.max.x <= b.max.x + pad && px.max.y <= b.max.y + pad;
+  }
+  L.Polyline.include({
+    _projectLatlngs: function (latlngs, result, projectedBounds) {
+      var map = this._map, crs = map.options.crs;
+      if (crs !== L.CRS.EPSG3857 || !latlngs.length || !(latlngs[0] instanceof L.LatLng)) {
+        return projectLatlngs.call(this, latlngs, result, projectedBounds);
+      }
+      var proj = crs.projection, t = crs.transformation, scale = crs.scale(map._zoom), origin = map.getPixelOrigin();
+      var d = Math.PI / 180, max = proj.MAX_LATITUDE, R = proj.R;
+      var ring = new Array(latlngs.length), minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      for (var i = 0; i < latlngs.length; i++) {
+        var ll = latlngs[i], lat = Math.max(Math.min(max, ll.lat), -max), sin = Math.sin(lat * d);
+        var x = scale * (t._a * (R * ll.lng * d) + t._b), y = scale * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d);
+        x = Math.round(x) - origin.x;
+        y = Math.round(y) - origin.y;
+        ring[i] = new L.Point(x, y);
+        if (x < minX) { minX = x; }
+        if (x > maxX) { maxX = x; }
+        if (y < minY) { minY = y; }
+        if (y > maxY) { maxY = y; }
+      }
+      projectedBounds.extend(new L.Point(minX, minY));
+      projectedBounds.extend(new L.Point(maxX, maxY));
+      result.push(ring);
+    },
+    _clipPoints: function () {
+      if (this.options.noClip || !within(this, 0)) { return clipLine.call(this); }
+      this._parts = this._rings.filter(function (ring) { return ring.length > 1; });
+    }
+  });
+  L.Polygon.include({
+    _clipPoints: function () {
+      if (this.options.noClip || !within(this, this.options.weight)) { return clipPolygon.call(this); }
+      this._parts = this._rings.filter(function (ring) { return ring.length > 0; });
+    }
+  });
+
   // ---- the URL holds the view: #map=zoom/lat/lon&layers=…&status=…&plan=…&sel=… ----
   var STATE_KEYS = ["map", "layers", "status", "province", "cross", "year", "facility", "plan", "sel", "lang"];
 
@@ -2367,4 +2417,5 @@
   }
 
   window.AtlasMap = AtlasMap;
+  AtlasMap.leafletStock = LEAFLET_STOCK;
 })();

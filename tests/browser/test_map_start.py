@@ -120,3 +120,53 @@ def test_html_pages_declare_their_icon_and_it_loads(browser, server):  # noqa: F
         page.goto(server + "/zones/wandakai")
         assert page.evaluate("performance.getEntriesByName('atlas-ready').length") == 1
         assert page.input_value("#share").endswith("/zones/zone:wandakai")  # the short id's page is the zone's page
+
+
+#: Redraws every path on the map with the methods in ``stock`` (or the page's own when null) and
+#: returns each path's ``d`` attribute, keyed by its layer's Leaflet id.
+PATHS_WITH = """(stock) => {
+  const A = window.AtlasMap, saved = {};
+  const protos = { polyline: L.Polyline.prototype, polygon: L.Polygon.prototype };
+  if (stock) {
+    for (const [cls, methods] of Object.entries(stock === true ? A.leafletStock : {})) {
+      saved[cls] = {};
+      for (const [name, fn] of Object.entries(methods)) { saved[cls][name] = protos[cls][name]; protos[cls][name] = fn; }
+    }
+  }
+  const out = {};
+  try {
+    A.map.eachLayer(layer => {
+      if (layer instanceof L.Polyline && layer._path) {
+        layer._project(); layer._update();
+        out[L.stamp(layer)] = layer._path.getAttribute("d");
+      }
+    });
+  } finally {
+    for (const [cls, methods] of Object.entries(saved)) {
+      for (const [name, fn] of Object.entries(methods)) { protos[cls][name] = fn; }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("fragment", ["", "#map=10/30.6/104.1"], ids=["start-view", "zoomed-in"])
+def test_the_maps_faster_projection_and_clipping_draw_what_leaflets_own_draw(browser, server, fragment):  # noqa: F811
+    # atlas.js replaces Leaflet's per-vertex projection and its clipping of paths wholly in view
+    # (see "Leaflet's per-vertex work" there): every path must come out byte for byte as
+    # Leaflet's own methods draw it, in the start view and zoomed in, where paths are clipped.
+    with open_page(browser, server) as page:
+        page.goto(server + "/" + fragment)
+        page.wait_for_selector("body[data-atlas-ready]", state="attached", timeout=60_000)
+        ours = page.evaluate(PATHS_WITH, None)
+        leaflets = page.evaluate(PATHS_WITH, True)
+        again = page.evaluate(PATHS_WITH, None)
+        # Paths reaching past the renderer's bounds: Leaflet's clipping is the one that ran.
+        partly_out = page.evaluate("""() => { let n = 0; AtlasMap.map.eachLayer(l => {
+          if (l instanceof L.Polyline && l._path && l._pxBounds && !l._renderer._bounds.contains(l._pxBounds)) { n += 1; } }); return n; }""")
+    if fragment:
+        assert partly_out > 20
+    assert len(ours) > 400
+    assert sum(d != "M0 0" for d in ours.values()) > (50 if fragment else 300)  # "M0 0": wholly out of view
+    assert ours == leaflets
+    assert again == ours  # the stock methods were put back
