@@ -65,7 +65,7 @@ QDep = Annotated[str | None, Depends(get_q)]
 
 ZoomDep = Annotated[
     int | None,
-    Query(ge=0, le=18, description="Map zoom level: display properties only (the full set without zoom); the base layers the map fetches again at each level (provinces, counties, rivers) are also simplified to about two pixels and rounded for that zoom"),
+    Query(ge=0, le=18, description="Map zoom level: display properties only (the full set without zoom or from zoom 12; below it a project's mentions are cut to the documents naming it: doc, title, date); the base layers the map fetches again at each level (provinces, counties, rivers) are also simplified to about two pixels and rounded for that zoom"),
 ]
 
 DownloadFormat = Literal["geojson", "gpkg", "shp", "fgb", "csv", "kml"]

@@ -166,7 +166,9 @@ PROJECT_FIELDS: tuple[Field, ...] = COMMON_FIELDS + (
     Field("provinces", "array", "Provinces touched: sichuan, chongqing (computed)"),
     Field("zones", "array", "Ids of zones the geometry touches (computed)"),
     Field("cross_border", "boolean", "True if the project touches both Sichuan and Chongqing (computed)"),
-    Field("mentions", "array", "Every document naming the project, newest first: doc, date, verb, status, figures, quote"),
+    Field("mentions", "array", "Every document naming the project, newest first: doc, date, verb, status, figures, quote "
+          "(at a zoom level, as the map fetches it: one item per document, with its id, title and date)",
+          summary_keys=("doc", "doc_title_zh", "doc_date")),
 )
 
 PROJECT_SOURCE = DataSource(

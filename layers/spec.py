@@ -42,10 +42,29 @@ class Field:
     type: str
     description: str
     required: bool = False
+    #: For an array of objects: the keys its items keep in zoom-level (display) responses, one
+    #: item per distinct result (a project's mentions become the documents naming it).
+    summary_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
             raise ValueError(f"field {self.name}: unknown type {self.type!r}")
+        if self.summary_keys and self.type != "array":
+            raise ValueError(f"field {self.name}: summary_keys apply to arrays of objects, not to {self.type!r}")
+
+    def summary(self, value):
+        """``value`` as a zoom-level response gives it: each item cut to :attr:`summary_keys`,
+        repeats dropped, order kept; a value without summary keys as it is."""
+        if not self.summary_keys or not isinstance(value, (list, tuple)):
+            return value
+        out, seen = [], set()
+        for item in value:
+            cut = {k: item.get(k) for k in self.summary_keys} if isinstance(item, dict) else item
+            key = repr(cut)
+            if key not in seen:
+                seen.add(key)
+                out.append(cut)
+        return out
 
 
 @dataclass(frozen=True)

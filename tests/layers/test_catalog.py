@@ -10,6 +10,7 @@ REGISTRY = registered_ids()
 from layers.catalog import LayerUnavailableError
 from layers.query import FeatureQuery
 from layers.errors import UnknownFeatureError, UnknownLayerError
+from layers.spec import Field
 
 
 def test_every_registered_layer_builds_and_validates(catalog):
@@ -78,3 +79,30 @@ def test_every_layer_encodes_each_rows_properties_as_its_frame_gives_them(catalo
         for frame in (layer.frame, catalog.map_frame(layer_id, 7)):
             encoded = encode_features(frame)
             assert [b"{" + e.split(b',"properties":{', 1)[1][:-1] for e in encoded] == _reference_properties(frame), layer_id
+
+
+def test_a_summary_field_keeps_its_keys_one_item_per_distinct_result():
+    mentions = Field("mentions", "array", "m", summary_keys=("doc", "doc_date"))
+    value = [
+        {"doc": "b", "doc_date": "2023", "quote": "一"},
+        {"doc": "a", "doc_date": "2021", "quote": "二"},
+        {"doc": "b", "doc_date": "2023", "quote": "三"},  # the same document again
+        {"doc": "c", "quote": "四"},  # no date: kept as null
+    ]
+    assert mentions.summary(value) == [{"doc": "b", "doc_date": "2023"}, {"doc": "a", "doc_date": "2021"}, {"doc": "c", "doc_date": None}]
+    assert mentions.summary(None) is None
+    assert Field("aliases", "array", "a").summary(["x", "x"]) == ["x", "x"]  # no summary keys: as it is
+    with pytest.raises(ValueError, match="summary_keys apply to arrays"):
+        Field("name_zh", "string", "n", summary_keys=("doc",))
+
+
+def test_zoom_level_frames_summarise_mentions_and_full_detail_keeps_them(catalog):
+    full = catalog.get("highways").frame.set_index("id")["mentions"]
+    for zoom, whole in ((7, False), (12, True)):
+        shown = catalog.map_frame("highways", zoom).set_index("id")["mentions"]
+        for fid, value in shown.items():
+            if whole:
+                assert value == full[fid]
+            else:
+                assert {m["doc"] for m in value} == {m["doc"] for m in full[fid]}
+                assert all(set(m) == {"doc", "doc_title_zh", "doc_date"} for m in value)
