@@ -175,7 +175,7 @@ def serve(host: str, port: int, workers: int, log_level: str = "info") -> int:
     except OSError as exc:
         print(f"cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    from api.app import build_request_path, create_app
+    from api.app import build_request_path, create_app, make_first_map
     from api.settings import Settings
     from layers.catalog import Catalog
 
@@ -184,6 +184,11 @@ def serve(host: str, port: int, workers: int, log_level: str = "info") -> int:
     catalog.load(artifact_dir=settings.artifact_path)
     app = create_app(settings, catalog)
     build_request_path(app)
+    if settings.warm_start:
+        try:
+            make_first_map(app)
+        except Exception:  # an optimisation: a failure is logged, the workers make them on request
+            logging.getLogger(__name__).warning("making the first map's layers failed", exc_info=True)
     gc.collect()
     gc.freeze()  # what is loaded now is shared with the workers; keep the collector off it
 

@@ -6,9 +6,11 @@ Starts the app the way ``./atlas serve`` does (``python -m api``: uvicorn on 127
 port) and drives Debian's Chromium with Playwright (the ``test`` extra), for the map page ``/``
 and the zone page ``/zones/wandakai``:
 
-- **cold**: the first load after the server started (its layers are built, ``/health`` answers,
-  no page or layer response has been made yet), in a new browser context. One server start per
-  page, so each page's cold load is its own;
+- **cold**: the first load after the server started, in a new browser context: its layers are
+  built, ``/health`` answers, no page has been loaded. The responses of the map's first view are
+  made at start, before the workers fork (``api.app.make_first_map``, about 50 ms of the start),
+  as every ``python -m api`` start does. One server start per page, so each page's cold load is
+  its own;
 - **warm, new context**: ``--runs`` more loads on that warm server, each in a new browser
   context (empty HTTP cache: what a first visitor sees once the server has served the page);
 - **warm, reload**: ``--runs`` loads in one context that has loaded the page before (the

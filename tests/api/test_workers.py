@@ -131,3 +131,33 @@ def _has_uvloop() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_the_parent_makes_the_first_maps_responses_before_forking(monkeypatch):
+    """Both workers start with the first view's layer responses made (shared by the fork): a
+    first visitor's page is not drawn while its layers are made on the same cores."""
+    import gc
+
+    import api.app
+    import api.workers
+
+    class Forked(Exception):
+        pass
+
+    apps = []
+    real_create_app = api.app.create_app
+    monkeypatch.setattr(api.app, "create_app", lambda *a, **k: apps.append(real_create_app(*a, **k)) or apps[-1])
+
+    def fork():
+        raise Forked(len(apps[0].state.result_cache._lru))
+
+    monkeypatch.setattr(api.workers.os, "fork", fork)
+    monkeypatch.setattr(api.workers.signal, "signal", lambda *args: None)
+    try:
+        with pytest.raises(Forked) as forked:
+            api.workers.serve("127.0.0.1", 0, 2, "warning")
+    finally:
+        gc.unfreeze()
+    requests = api.app.first_map_requests(apps[0])
+    assert len(requests) >= 10 and ("counties", 7) in requests
+    assert forked.value.args[0] == len(requests)
