@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from api.settings import Settings
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
 from api.urls import url_for
 from api.zonepage import layer_labels, render_zone
+from layers.artifact import kept_text, source_digest
 from layers.reports import zone_report
 
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.ico"
@@ -28,19 +30,22 @@ def overview_map(request: Request, catalog: CatalogDep) -> HTMLResponse:
     return nonced_page(request, map_page(request.app.state, catalog))
 
 
+#: What a rendered page (map or zone) is made from, besides the data and its own arguments.
+PAGE_SOURCES = ("api", "layers", "static/templates")
+PAGE_PACKAGES = ("folium", "branca", "jinja2")
+
+
 def map_page(state, catalog) -> str:
     """The map page with nonce placeholders, rendered once: it depends only on the code, the
     settings and which layers built. The rendered page is kept beside the built layers, so a
     start does not render it again (Folium's import alone takes a third of a second)."""
     if state.map_html is None:
-        from layers.artifact import kept_text, source_digest
-
         # The page is rendered from the settings it declares and nothing else (the others keep
         # their defaults), so they are what the key names: the port or cache size do not matter.
         settings = Settings.model_construct(**{name: getattr(state.settings, name) for name in MAP_SETTINGS})
-        dirs = ("api", "layers", "static/templates") + ((settings.templates_dir,) if settings.templates_dir else ())
-        key = source_digest(dirs, ("folium", "branca", "jinja2"), settings.model_dump_json(include=set(MAP_SETTINGS)),
-                            catalog.version, ",".join(catalog.layers), state.static_version)
+        key = source_digest(PAGE_SOURCES + ((settings.templates_dir,) if settings.templates_dir else ()), PAGE_PACKAGES,
+                            settings.model_dump_json(include=set(MAP_SETTINGS)), catalog.version, ",".join(catalog.layers),
+                            state.static_version)
         state.map_html = kept_text(state.settings.artifact_path, "map-page", key, lambda: add_nonce_placeholders(
             render_map(settings, catalog.specs, list(catalog.layers), state.static_version)))
     return state.map_html
@@ -109,11 +114,26 @@ def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLRespon
         share = url_for(request, "zone_page", zone_id=canonical)
         export = url_for(request, "zone_export", zone_id=canonical)
         map_url = url_for(request, "overview_map") + "#focus=" + quote(canonical, safe=":")
-        page = add_nonce_placeholders(render_zone(report, layer_labels(catalog), share, map_url, export, settings.templates_dir))
+        # Kept beside the built layers as the map page is: a start that has rendered it once
+        # serves it without Folium (its import alone is a third of a second of a cold page).
+        page = kept_text(settings.artifact_path, "zone-page-" + canonical.split(":", 1)[-1],
+                         _zone_page_key(state, catalog, canonical, share, map_url, export),
+                         lambda: add_nonce_placeholders(render_zone(report, layer_labels(catalog), share, map_url, export,
+                                                                    settings.templates_dir)))
         while len(cache) >= ZONE_PAGES_KEPT:
             cache.pop(next(iter(cache), None), None)
         cache[key] = page
     return nonced_page(request, page)
+
+
+def _zone_page_key(state, catalog, *values: str) -> str:
+    """The key of a kept zone page: the page sources (hashed once per process), the data
+    version, the static files' version and ``values`` (the zone and its links)."""
+    code = getattr(state, "page_sources_digest", None)
+    if code is None:
+        templates = state.settings.templates_dir
+        code = state.page_sources_digest = source_digest(PAGE_SOURCES + ((templates,) if templates else ()), PAGE_PACKAGES)
+    return hashlib.sha256("\n".join((code, catalog.version, state.static_version, *values)).encode()).hexdigest()[:24]
 
 
 def _map_url(request: Request, report) -> str:

@@ -121,3 +121,28 @@ def test_the_kept_map_page_does_not_depend_on_the_port_or_the_caches(catalog, tm
     assert pages[0] == pages[1]
     other = map_page(create_app(Settings(artifact_dir=str(tmp_path), warm_start=False, default_map_zoom=8), catalog).state, catalog)
     assert other != pages[0]
+
+
+def test_a_rendered_zone_page_is_kept_for_the_next_start(catalog, tmp_path, monkeypatch):
+    """Read back, a zone page is served without rendering (no Folium): byte for byte the first
+    one; its links are part of the key, so another public URL renders it again."""
+    from fastapi.testclient import TestClient
+
+    import api.routes.pages
+    from api.app import create_app
+    from api.settings import Settings
+
+    def page(artifact_dir, **extra):
+        with TestClient(create_app(Settings(artifact_dir=str(artifact_dir), warm_start=False, **extra), catalog)) as c:
+            r = c.get("/zones/wandakai")
+            assert r.status_code == 200
+            return re.sub(r'nonce="[^"]+"', 'nonce=""', r.text)
+
+    first = page(tmp_path)
+    assert len(list(tmp_path.glob("zone-page-wandakai-*.txt"))) == 1
+    rendered = []
+    real = api.routes.pages.render_zone
+    monkeypatch.setattr(api.routes.pages, "render_zone", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    assert page(tmp_path) == first and not rendered  # read back
+    elsewhere = page(tmp_path, public_url="http://atlas.example.org")
+    assert rendered and 'value="http://atlas.example.org/zones/zone:wandakai"' in elsewhere
