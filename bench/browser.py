@@ -1,6 +1,6 @@
 """How soon is a page ready in a browser? The map page and a zone page in headless Chromium.
 
-    python bench/browser.py [--runs 5] [--out bench/results/browser.md] [--detail]
+    python bench/browser.py [--runs 5] [--cold 3] [--out bench/results/browser.md] [--detail]
 
 Starts the app the way ``./atlas serve`` does (``python -m api``: uvicorn on 127.0.0.1, a free
 port) and drives Debian's Chromium with Playwright (the ``test`` extra), for the map page ``/``
@@ -9,9 +9,9 @@ and the zone page ``/zones/wandakai``:
 - **cold**: the first load after the server started, in a new browser context: its layers are
   built, ``/health`` answers, no page has been loaded. The responses of the map's first view are
   made at start, before the workers fork (``api.app.make_first_map``, about 50 ms of the start),
-  as every ``python -m api`` start does. One server start per page, so each page's cold load is
-  its own;
-- **warm, new context**: ``--runs`` more loads on that warm server, each in a new browser
+  as every ``python -m api`` start does. ``--cold`` loads per page, each on a server started
+  for it (one sample swings by a fifth from run to run on this machine);
+- **warm, new context**: ``--runs`` more loads on the last of those servers, each in a new browser
   context (empty HTTP cache: what a first visitor sees once the server has served the page);
 - **warm, reload**: ``--runs`` loads in one context that has loaded the page before (the
   browser revalidates what it holds: a returning visitor).
@@ -28,9 +28,10 @@ Times are milliseconds from the start of navigation (``performance.timeOrigin``)
 - *complete*: map page: ``body[data-atlas-ready]`` set (every layer loaded, hidden ones too,
   legend and URL state applied); zone page: the load event's end.
 
-Before the first measured load the browser opens one throwaway page, so the cold figures are
-the server's and the page's, not the browser's own start. Warm rows give the median and the
-range over the runs. A benchmark, not a test: nothing here
+Before the first measured load the browser opens two throwaway pages from a throwaway local
+server (CJK text, a script, a fetch, an SVG path), so the cold figures are the server's and the
+page's, not the browser's own start (its first renderer, font and connections). Rows give the
+median and the range over the runs. A benchmark, not a test: nothing here
 asserts a time. ``--detail`` prints each ``/api/`` request of the last map load (start, end,
 size) to see what the map waits for.
 """
@@ -119,20 +120,59 @@ def new_page(browser, errors: list[str]):
     return context, page
 
 
+#: The throwaway page: CJK text in the pages' font, a script, a fetch and an SVG path, served
+#: over HTTP from 127.0.0.1 as the atlas is: what a browser pays once, not once per page.
+WARM_UP_PAGE = """<!DOCTYPE html><meta charset="utf-8"><title>warm</title>
+<body style="font-family: 'Noto Sans CJK SC', sans-serif">成渝地区双城经济圈 Chengdu–Chongqing
+<svg width="20" height="20"><path d="M0 0L9 9" stroke="black"/></svg>
+<script>fetch(location.href).then(r => r.text()).then(() => document.body.setAttribute("data-warm", "yes"));</script>"""
+
+
 def warm_up(browser) -> None:
-    """One throwaway page, so the first measured load does not also pay for starting the browser."""
-    context = browser.new_context()
-    context.new_page().set_content("<script>performance.mark('warm')</script><svg><path d='M0 0L9 9'/></svg>")
-    context.close()
+    """Throwaway pages from a throwaway local server, so the first measured load does not also
+    pay for the browser's own start (its first renderer, the CJK font, the network stack)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = WARM_UP_PAGE.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for _ in range(2):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+            page.wait_for_selector("body[data-warm]", state="attached", timeout=60_000)
+            context.close()
+    finally:
+        httpd.shutdown()
 
 
-def measure(browser, path: str, runs: int) -> tuple[dict, list[dict], list[dict], list[str]]:
-    """Cold, warm (new context) and warm (reload) timings of one page on a fresh server."""
+def measure(browser, path: str, runs: int, cold_runs: int) -> tuple[list[dict], list[dict], list[dict], list[str]]:
+    """Cold loads (each on a freshly started server), then warm (new context) and warm
+    (reload) timings of one page on the last of those servers."""
     is_map = path == "/"
     errors: list[str] = []
+    cold = []
+    for _ in range(cold_runs - 1):
+        with server() as base:
+            context, page = new_page(browser, errors)
+            cold.append(load(page, base + path, is_map))
+            context.close()
     with server() as base:
         context, page = new_page(browser, errors)
-        cold = load(page, base + path, is_map)
+        cold.append(load(page, base + path, is_map))
         context.close()
         fresh = []
         for _ in range(runs):
@@ -158,12 +198,12 @@ def cell(values: list[float | None]) -> str:
 def table(results: dict, runs: int) -> str:
     lines = ["| page | load | n | script loaded ms | first API request ms | ready ms | complete ms |", "|---|---|---|---|---|---|---|"]
     for name, (cold, fresh, reload, _) in results.items():
-        for label, rows in (("cold", [cold]), ("warm, new context", fresh), ("warm, reload", reload)):
+        for label, rows in (("cold", cold), ("warm, new context", fresh), ("warm, reload", reload)):
             lines.append(f"| {name} (`{PAGES[name]}`, {rows[0]['scriptName'] or '—'}) | {label} | {len(rows)} | "
                          + " | ".join(cell([r[k] for r in rows]) for k in ("script", "firstApi", "ready", "complete")) + " |")
-    sources = {r["readySource"] for rows in results.values() for r in [rows[0], *rows[1], *rows[2]]}
+    sources = {r["readySource"] for rows in results.values() for r in [*rows[0], *rows[1], *rows[2]]}
     note = "ready = the `atlas-ready` mark" if sources == {"mark"} else "ready: mark where the page sets one, else the fallback (see docstring)"
-    return "\n".join(lines) + f"\n\nMedian (range) over the warm runs; {note}."
+    return "\n".join(lines) + f"\n\nMedian (range) over the runs (cold: each on a freshly started server); {note}."
 
 
 def detail(run: dict) -> str:
@@ -178,6 +218,7 @@ def detail(run: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="warm loads per kind (default 5)")
+    parser.add_argument("--cold", type=int, default=3, help="cold loads, each on a freshly started server (default 3)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--detail", action="store_true", help="list the map's API requests (cold and last warm load)")
     parser.add_argument("--pages", nargs="*", choices=list(PAGES), default=list(PAGES))
@@ -190,17 +231,17 @@ def main() -> int:
         try:
             warm_up(browser)
             for name in args.pages:
-                results[name] = measure(browser, PAGES[name], args.runs)
+                results[name] = measure(browser, PAGES[name], args.runs, max(1, args.cold))
         finally:
             browser.close()
     head = (f"## {dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
-            f"Chromium {browser_version()}\n\n`python bench/browser.py --runs {args.runs}`\n\n")
+            f"Chromium {browser_version()}\n\n`python bench/browser.py --runs {args.runs} --cold {max(1, args.cold)}`\n\n")
     out = head + table(results, args.runs) + "\n"
     errors = sorted({e for r in results.values() for e in r[3]})
     if errors:
         out += "\nConsole errors:\n" + "\n".join(f"- {e}" for e in errors) + "\n"
     if args.detail and "map" in results:
-        out += "\nMap page, cold load, API requests:\n\n" + detail(results["map"][0]) + "\n"
+        out += "\nMap page, last cold load, API requests:\n\n" + detail(results["map"][0][-1]) + "\n"
         out += "\nMap page, last warm (new context) load, API requests:\n\n" + detail(results["map"][1][-1]) + "\n"
     print(out)
     if args.out:
