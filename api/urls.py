@@ -44,6 +44,16 @@ def url_for(request: Request, name: str, query: dict | None = None, **path) -> s
     return url + ("?" + urlencode(query) if query else "")
 
 
+def url_base(request: Request) -> str:
+    """What links start with: the public URL, or the root path (often empty)."""
+    return _base(request)
+
+
+def url_path(request: Request, name: str, **path) -> str:
+    """The path of route ``name`` from the server root (a link without its base)."""
+    return _route_path(request, name, tuple((k, str(v)) for k, v in path.items()))
+
+
 def this_url(request: Request) -> str:
     """The link to this request's own resource, query string included."""
     query = request.scope.get("query_string", b"").decode("latin-1")

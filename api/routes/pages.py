@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from api.errors import ErrorBody
 from api.mapview import MAP_SETTINGS, render_map
 from api.settings import Settings
 from api.security import NONCE_PLACEHOLDER, add_nonce_placeholders, new_nonce, policy
-from api.urls import url_for
+from api.urls import url_base, url_path
 from api.zonepage import layer_labels, render_zone
 from layers.artifact import kept_text, source_digest
 from layers.reports import zone_report
@@ -111,9 +112,11 @@ def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLRespon
     if page is None:
         report = zone_report(catalog, key[0])
         canonical = str(report.zone["id"])
-        share = url_for(request, "zone_page", zone_id=canonical)
-        export = url_for(request, "zone_export", zone_id=canonical)
-        map_url = url_for(request, "overview_map") + "#focus=" + quote(canonical, safe=":")
+        # The links' base (the public URL, which python -m api sets to the address it serves,
+        # port included) is put in per response: the page itself does not depend on it.
+        share = LINK_BASE + url_path(request, "zone_page", zone_id=canonical)
+        export = LINK_BASE + url_path(request, "zone_export", zone_id=canonical)
+        map_url = LINK_BASE + url_path(request, "overview_map") + "#focus=" + quote(canonical, safe=":")
         # Kept beside the built layers as the map page is: a start that has rendered it once
         # serves it without Folium (its import alone is a third of a second of a cold page).
         page = kept_text(settings.artifact_path, "zone-page-" + canonical.split(":", 1)[-1],
@@ -123,7 +126,12 @@ def zone_page(request: Request, catalog: CatalogDep, zone_id: str) -> HTMLRespon
         while len(cache) >= ZONE_PAGES_KEPT:
             cache.pop(next(iter(cache), None), None)
         cache[key] = page
-    return nonced_page(request, page)
+    # The page's links are attribute values: the base goes in HTML-escaped.
+    return nonced_page(request, page.replace(LINK_BASE, html.escape(url_base(request), quote=True)))
+
+
+#: Where a kept zone page's links take the public URL (or the root path) when served.
+LINK_BASE = "__ATLAS_LINK_BASE__"
 
 
 def _zone_page_key(state, catalog, *values: str) -> str:
