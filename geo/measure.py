@@ -34,11 +34,13 @@ def length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """Geodesic length of each (multi)line in km on the WGS84 ellipsoid; 0 for points."""
     lonlat = ensure_crs(frame, "EPSG:4326")
     geoms = lonlat.geometry if isinstance(lonlat, gpd.GeoDataFrame) else lonlat
-    values = [
-        _GEOD.geometry_length(g) / 1000.0 if g is not None and not g.is_empty else np.nan
-        for g in geoms
-    ]
+    values = [geometry_length_km(g) if g is not None and not g.is_empty else np.nan for g in geoms]
     return pd.Series(values, index=frame.index)
+
+
+def geometry_length_km(geometry) -> float:
+    """Geodesic length in km of one lon/lat (WGS84) geometry on the ellipsoid; 0 for points."""
+    return _GEOD.geometry_length(geometry) / 1000.0
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -318,8 +318,9 @@ class Catalog:
 
         Lines are clipped to the spec's ``display_frame`` (a line to 上海 ends at the frame; its
         ``exits`` say where and toward what). With a ``zoom``, only the spec's display properties
-        for that zoom are kept (an array field with ``summary_keys`` cut to them), and the geometry of a layer the map fetches again at each level
-        (``spec.simplified_at_zoom``) is simplified to about two pixels; polygon layers that tile
+        for that zoom are kept (below :data:`FULL_DETAIL_ZOOM`, an array field with
+        ``summary_keys`` cut to them), and the geometry of a layer the map fetches again at each
+        level (``spec.simplified_at_zoom``) is simplified to about two pixels; polygon layers that tile
         (regions) are simplified as a coverage so neighbours keep sharing edges (see
         :mod:`geo.simplify`). A layer fetched once keeps its geometry: simplified for the start
         zoom, a road would miss the towns it runs through once the map zooms in.
@@ -333,8 +334,8 @@ class Catalog:
                 frame.geometry = clip_lines(frame.geometry, layer.spec.display_frame)
             if zoom is not None:
                 frame = frame[layer.spec.display_fields(zoom) + [frame.geometry.name]]
-                summarised = [f for f in layer.spec.fields if f.summary_keys and f.name in frame.columns and zoom < FULL_DETAIL_ZOOM]
-                if summarised:
+                summarised = [f for f in layer.spec.fields if f.summary_keys and f.name in frame.columns]
+                if summarised and zoom < FULL_DETAIL_ZOOM:
                     frame = frame.copy()
                     for f in summarised:
                         frame[f.name] = [f.summary(v) for v in frame[f.name]]

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field as PField
 from shapely.geometry import LineString, MultiPoint, Point, box
 from shapely.ops import substring
 
-from geo.measure import distance_m
+from geo.measure import distance_m, geometry_length_km
 from layers import boundaries
 from layers.datafiles import Adcode
 from layers.gazetteer import Gazetteer, Location
@@ -147,11 +147,6 @@ END_OFF_RIVER_KM = 5.0
 MIN_SECTION_KM = 1.0
 
 
-def _length_km(line) -> float:
-    coords = list(line.coords)
-    return sum(distance_m(*a, *b) for a, b in zip(coords, coords[1:])) / 1000
-
-
 def _run_through(line, unit) -> tuple[float, float] | None:
     """Where a line runs through a polygon: the first and last distance along the line inside
     it (None when the line does not cross it)."""
@@ -210,7 +205,7 @@ def river_section(river_line, route: RouteRow, locate, unit_geometry, unit_name)
         notes.append(f"{end.name_zh} not located: placed mid-way along the river's run through {name} ({end.adcode})")
     a, b = sorted(positions)
     section = substring(line, a, b)
-    if section.geom_type != "LineString" or _length_km(section) < MIN_SECTION_KM:
+    if section.geom_type != "LineString" or geometry_length_km(section) < MIN_SECTION_KM:
         return RiverSection(None, f"cannot be bounded: {ends[0].name_zh} and {ends[1].name_zh} fall within {MIN_SECTION_KM:g} km of each other on the river as drawn"
                             + "".join(f"; {n}" for n in notes))
     how = f"between {ends[0].name_zh} and {ends[1].name_zh}" + "".join(f"; {n}" for n in notes)
